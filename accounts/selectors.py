@@ -1,0 +1,77 @@
+"""Reads of people and organisations that pages show, scoped to what the acting user may see."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
+
+# Roles an administrator creates (everyone else joins by invitation).
+STAFF_ROLES = (
+    Role.COORDINATOR,
+    Role.BUSINESS_SUPPORT,
+    Role.SERVICE_MANAGER,
+    Role.SPECIALIST,
+    Role.PANEL_MEMBER,
+    Role.ADMINISTRATOR,
+)
+# Organisations, besides the council itself, whose professionals the council's administrator adds.
+PARTNER_KINDS = (OrganisationKind.NHS, OrganisationKind.SOCIAL_CARE)
+# Who may invite families, schools and supporters.
+INVITER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.BUSINESS_SUPPORT})
+
+
+def council_of(user: User) -> Organisation | None:
+    """The council a member of council staff works for; None for everyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role not in COUNCIL_ROLES or user.organisation is None:
+        return None
+    if user.organisation.kind != OrganisationKind.COUNCIL:
+        return None
+    return user.organisation
+
+
+def administered_council(user: User) -> Organisation | None:
+    """The council whose staff this user manages, or None if they are not a council administrator."""
+    council = council_of(user)
+    return council if council is not None and user.role == Role.ADMINISTRATOR else None
+
+
+def inviting_council(user: User) -> Organisation | None:
+    council = council_of(user)
+    return council if council is not None and user.role in INVITER_ROLES else None
+
+
+def staff_organisations(*, council: Organisation) -> QuerySet[Organisation]:
+    """The council and its NHS and social care partners: where staff added by its administrator work."""
+    return Organisation.objects.filter(
+        Q(pk=council.pk) | Q(council=council, kind__in=PARTNER_KINDS), is_active=True
+    ).order_by("kind", "name")
+
+
+def staff_for(*, user: User) -> QuerySet[User]:
+    """The staff list an administrator sees: professionals of their council and its partners."""
+    council = administered_council(user)
+    if council is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(role__in=STAFF_ROLES)
+        .filter(Q(organisation=council) | Q(organisation__council=council, organisation__kind__in=PARTNER_KINDS))
+        .select_related("organisation")
+        .order_by("-is_active", "full_name", "email")
+    )
+
+
+def get_staff_member_for(*, user: User, pk: int) -> User | None:
+    return staff_for(user=user).filter(pk=pk).first()
+
+
+def schools_for(*, council: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(council=council, kind=OrganisationKind.SCHOOL, is_active=True)
+
+
+def charities_for(*, council: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(council=council, kind=OrganisationKind.CHARITY, is_active=True)
+
+
+def email_in_use(email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip()).exists()

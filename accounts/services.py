@@ -1,0 +1,292 @@
+"""Every write to people and organisations: one function per use case, keyword-only, one transaction.
+
+Mail is never sent here: the message is rendered and `accounts.tasks.send_email` is queued after the commit,
+with strings only.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts import invitations, selectors, tasks
+from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Invitation, Organisation, Role, User
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A refusal with a message fit to show the user, and the form field it is about (if any)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvitationUnusable(ServiceError):
+    """The link is unknown, expired, already used or revoked."""
+
+    def __init__(self, *, reason: str):
+        super().__init__(_("This link has expired or has already been used"))
+        self.reason = reason
+
+    @property
+    def gone(self) -> bool:
+        """True when the link existed once (HTTP 410); False when it never did (HTTP 404)."""
+        return self.reason != "unknown"
+
+
+class AccountExists(ServiceError):
+    def __init__(self, *, email: str):
+        super().__init__(_("There is already an account for %(email)s") % {"email": email}, field="email")
+        self.email = email
+
+
+def _save_with_history(instance, *, by: User | None, update_fields=None) -> None:
+    instance._history_user = by
+    instance.save(update_fields=update_fields)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def queue_email(*, to: str, subject: str, template: str, context: dict) -> None:
+    """Render a plain-text email now and send it from a task once the current transaction commits."""
+    subject = "".join(str(subject).splitlines())
+    body = render_to_string(template, {"service_name": settings.SERVICE_NAME, **context})
+    transaction.on_commit(lambda: tasks.send_email.delay(to, subject, body))
+
+
+def password_setup_link(user: User) -> str:
+    """A single-use link to choose a password (Django's reset link; valid for PASSWORD_RESET_TIMEOUT)."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _email_taken(email: str, *, field: str = "email") -> None:
+    if selectors.email_in_use(email):
+        raise ServiceError(
+            _(
+                "There is already an account with this email address. Enter a different email address, or "
+                "reactivate the person from the staff list if they have come back"
+            ),
+            field=field,
+        )
+
+
+# --- Staff, created by a council administrator ------------------------------------------------------------
+
+
+def create_staff_member(
+    *,
+    full_name: str,
+    email: str,
+    role: str,
+    organisation: Organisation,
+    by: User,
+    discipline: str = "",
+    job_title: str = "",
+) -> User:
+    """Add a professional with no password yet, and email them a link to choose one."""
+    council = selectors.administered_council(by)
+    if council is None:
+        raise ServiceError(_("You do not have permission to do that."))
+    email = normalise_email(email)
+    full_name = full_name.strip()
+    if not full_name:
+        raise ServiceError(_("Enter their full name"), field="full_name")
+    if role not in selectors.STAFF_ROLES:
+        raise ServiceError(_("Select their role"), field="role")
+    if role == Role.SPECIALIST and not discipline:
+        raise ServiceError(_("Select the specialist's discipline"), field="discipline")
+    if not selectors.staff_organisations(council=council).filter(pk=organisation.pk).exists():
+        raise ServiceError(_("Select the council or one of its partner organisations"), field="organisation")
+    if role in COUNCIL_ROLES and organisation.pk != council.pk:
+        raise ServiceError(
+            _(
+                "Coordinators, business support, service managers and administrators work for the council. "
+                "Select %(council)s"
+            )
+            % {"council": council.name},
+            field="organisation",
+        )
+    _email_taken(email)
+
+    with transaction.atomic():
+        user = User(
+            email=email,
+            full_name=full_name,
+            role=role,
+            discipline=discipline,
+            organisation=organisation,
+            job_title=job_title.strip(),
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                _save_with_history(user, by=by)
+        except IntegrityError:
+            # Someone added the same address a moment ago.
+            _email_taken(email)
+            raise
+        queue_email(
+            to=user.email,
+            subject=_("Set your password for %(service)s") % {"service": settings.SERVICE_NAME},
+            template="accounts/email_staff_welcome.html",
+            context={
+                "user": user,
+                "council": council,
+                "added_by": by,
+                "link": password_setup_link(user),
+                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+                "reset_url": settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset"),
+            },
+        )
+    return user
+
+
+def set_staff_active(*, member: User, active: bool, by: User) -> User:
+    """Deactivate someone who has left (they can no longer sign in) or bring them back. Never deletes."""
+    if selectors.get_staff_member_for(user=by, pk=member.pk) is None:
+        raise ServiceError(_("You do not have permission to do that."))
+    if member.pk == by.pk and not active:
+        raise ServiceError(_("You cannot deactivate your own account. Ask another administrator to do it"))
+    with transaction.atomic():
+        member = User.objects.select_for_update().get(pk=member.pk)
+        if member.is_active != active:
+            member.is_active = active
+            _save_with_history(member, by=by, update_fields=["is_active"])
+    return member
+
+
+# --- Invitations for families, schools and supporters -----------------------------------------------------
+
+
+def create_invitation(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    by: User,
+    organisation: Organisation | None = None,
+    purpose: dict | None = None,
+) -> Invitation:
+    """Create a single-use, expiring invitation and email its link. Only the token's hash is stored."""
+    council = selectors.inviting_council(by)
+    if council is None:
+        raise ServiceError(_("You do not have permission to do that."))
+    email = normalise_email(email)
+    if role not in EXTERNAL_ROLES:
+        raise ServiceError(_("Select who you are inviting"), field="role")
+    if role == Role.SENCO:
+        if organisation is None or not selectors.schools_for(council=council).filter(pk=organisation.pk).exists():
+            raise ServiceError(_("Select the SENCo's school"), field="organisation")
+    elif role == Role.SUPPORTER:
+        if organisation is not None and not selectors.charities_for(council=council).filter(pk=organisation.pk).exists():
+            raise ServiceError(_("Select a support organisation from the list"), field="organisation")
+    else:
+        organisation = None
+    if selectors.email_in_use(email):
+        raise ServiceError(
+            _(
+                "There is already an account with this email address. They can sign in with it, or use "
+                "'Forgotten your password?' on the sign in page"
+            ),
+            field="email",
+        )
+
+    token = invitations.new_token()
+    with transaction.atomic():
+        invitation = Invitation(
+            email=email,
+            full_name=full_name.strip(),
+            role=role,
+            organisation=organisation,
+            token_hash=Invitation.hash_token(token),
+            invited_by=by,
+            expires_at=invitations.expiry_from(),
+            purpose=purpose or {},
+        )
+        _save_with_history(invitation, by=by)
+        queue_email(
+            to=email,
+            subject=_("Create your account for %(service)s") % {"service": settings.SERVICE_NAME},
+            template="accounts/email_invitation.html",
+            context={
+                "invitation": invitation,
+                "council": council,
+                "role": invitation.get_role_display(),
+                "link": invitations.link_for(token),
+            },
+        )
+    return invitation
+
+
+def accept_invitation(*, token: str, full_name: str, password: str) -> User:
+    """Create the invited person's account and use up the invitation, in one transaction.
+
+    The invitation row is locked, so a second tab or a double click cannot use the same link twice.
+    Whatever the invitation was for (its `purpose`) is done by the registered handler in the same transaction.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
+        if invitation is None:
+            raise InvitationUnusable(reason="unknown")
+        now = timezone.now()
+        if invitation.accepted_at is not None:
+            raise InvitationUnusable(reason="used")
+        if invitation.revoked_at is not None:
+            raise InvitationUnusable(reason="revoked")
+        if not invitation.is_usable(now):
+            raise InvitationUnusable(reason="expired")
+        if selectors.email_in_use(invitation.email):
+            raise AccountExists(email=invitation.email)
+        user = User(
+            email=normalise_email(invitation.email),
+            full_name=full_name.strip(),
+            role=invitation.role,
+            organisation=invitation.organisation,
+        )
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise ServiceError(" ".join(error.messages), field="password1") from None
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                _save_with_history(user, by=None)
+        except IntegrityError:
+            raise AccountExists(email=invitation.email) from None
+        invitation.accepted_at = now
+        invitation.accepted_user = user
+        _save_with_history(invitation, by=user, update_fields=["accepted_at", "accepted_user"])
+        invitations.run_purpose(invitation, user)
+    return user
+
+
+def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
+    """Stop an unused link from working, for example when it went to the wrong address."""
+    inviter_council = invitation.invited_by.council_id
+    allowed = by.is_staff or (selectors.inviting_council(by) is not None and by.organisation_id == inviter_council)
+    if not allowed:
+        raise ServiceError(_("You do not have permission to do that."))
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is None and invitation.revoked_at is None:
+            invitation.revoked_at = timezone.now()
+            _save_with_history(invitation, by=by, update_fields=["revoked_at"])
+    return invitation

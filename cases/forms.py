@@ -1,0 +1,317 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from cases import selectors, statutory, workflow
+from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
+from cases.models import (
+    AreaOfNeed,
+    CaseDocument,
+    Ethnicity,
+    FamilyContact,
+    Gender,
+    Requester,
+    RequestRoute,
+    TeamRole,
+)
+from ehcp.forms import GovUKDateField
+
+CHOOSE = _("Choose")
+
+
+def _blank(choices, label=CHOOSE):
+    return [("", label), *choices]
+
+
+class LogRequestForm(forms.Form):
+    """A request that arrived by letter or email, typed in by staff with the date the council received it."""
+
+    received_on = GovUKDateField(
+        label=_("Date the council received the request"),
+        label_lower=_("the date the council received the request"),
+        help_text=_("The statutory 20 weeks start on this date, not today. For example, 27 3 2026"),
+    )
+    route = forms.ChoiceField(
+        label=_("How did the request arrive?"), choices=RequestRoute.choices[1:3], widget=forms.RadioSelect
+    )
+    requested_by = forms.ChoiceField(
+        label=_("Who made the request?"), choices=Requester.choices, widget=forms.RadioSelect
+    )
+    legal_first_name = forms.CharField(label=_("Child's first name"), max_length=100)
+    legal_last_name = forms.CharField(label=_("Child's last name"), max_length=100)
+    preferred_name = forms.CharField(
+        label=_("Name they like to be called (optional)"), max_length=100, required=False
+    )
+    date_of_birth = GovUKDateField(
+        label=_("Child's date of birth"),
+        label_lower=_("the child's date of birth"),
+        help_text=_("For example, 15 6 2016"),
+    )
+    gender = forms.ChoiceField(label=_("Gender (optional)"), choices=_blank(Gender.choices), required=False)
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnicity (optional)"), choices=_blank(Ethnicity.choices), required=False
+    )
+    home_languages = forms.CharField(
+        label=_("Languages spoken at home (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example, English, Polish"),
+    )
+    interpreter_needed = forms.BooleanField(label=_("The family needs an interpreter"), required=False)
+    address = forms.CharField(
+        label=_("Home address (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    postcode = forms.CharField(
+        label=_("Postcode (optional)"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+    )
+    current_setting = forms.ModelChoiceField(
+        label=_("Current school or setting (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("None or not known"),
+    )
+    upn = forms.CharField(
+        label=_("Unique pupil number (UPN) (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("13 characters, for example A123456789012"),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+    uln = forms.CharField(
+        label=_("Unique learner number (ULN) (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+    )
+    nhs_number = forms.CharField(
+        label=_("NHS number (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("10 numbers, for example 485 777 3456"),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+    )
+    contact_name = forms.CharField(label=_("Parent or carer's full name"), max_length=200)
+    contact_relationship = forms.ChoiceField(
+        label=_("Their relationship to the child"), choices=FamilyContact.Relationship.choices
+    )
+    contact_parental_responsibility = forms.BooleanField(
+        label=_("They have parental responsibility"), required=False, initial=True
+    )
+    contact_email = forms.EmailField(
+        label=_("Their email address (optional)"),
+        required=False,
+        help_text=_("We use this to tell them about the request"),
+    )
+    contact_phone = forms.CharField(
+        label=_("Their phone number (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    )
+    primary_need = forms.ChoiceField(
+        label=_("Primary area of need (if known)"),
+        choices=_blank(AreaOfNeed.choices, _("Not known yet")),
+        required=False,
+    )
+    secondary_need = forms.ChoiceField(
+        label=_("Secondary area of need (if known)"),
+        choices=_blank(AreaOfNeed.choices, _("None or not known")),
+        required=False,
+    )
+    summary = forms.CharField(
+        label=_("Why the request was made"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("A short summary in the requester's words"),
+    )
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinator (optional)"), queryset=None, required=False, empty_label=_("Allocate later")
+    )
+
+    def __init__(self, *args, council_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["current_setting"].queryset = selectors.schools_for(council_id=council_id)
+        self.fields["coordinator"].queryset = selectors.coordinators_with_load(council_id=council_id)
+        self.fields["coordinator"].label_from_instance = lambda u: (
+            f"{u.full_name} ({u.open_cases} open cases)"
+        )
+
+    def clean_upn(self):
+        value = normalise(self.cleaned_data["upn"])
+        validate_upn(value)
+        return value
+
+    def clean_uln(self):
+        value = normalise(self.cleaned_data["uln"])
+        validate_uln(value)
+        return value
+
+    def clean_nhs_number(self):
+        value = normalise(self.cleaned_data["nhs_number"])
+        validate_nhs_number(value)
+        return value
+
+    def clean_postcode(self):
+        return " ".join(self.cleaned_data["postcode"].upper().split())
+
+    def clean(self):
+        data = super().clean()
+        received, born = data.get("received_on"), data.get("date_of_birth")
+        today = selectors.today()
+        if received and received > today:
+            self.add_error(
+                "received_on",
+                _(
+                    "Date received must be today or in the past. Enter the date the council received the request"
+                ),
+            )
+        elif received and born:
+            if born > received:
+                self.add_error(
+                    "date_of_birth", _("Date of birth must be on or before the date the request was received")
+                )
+            elif statutory.age_on(born, received) >= 25:
+                self.add_error(
+                    "date_of_birth",
+                    _(
+                        "The child or young person must be under 25 on the date the request was received. Check the date of birth"
+                    ),
+                )
+        if data.get("secondary_need") and data.get("secondary_need") == data.get("primary_need"):
+            self.add_error(
+                "secondary_need", _("Secondary area of need must be different from the primary area of need")
+            )
+        return data
+
+
+class TransitionForm(forms.Form):
+    on = GovUKDateField(label=_("Date"), label_lower=_("the date"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, transition: workflow.Transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        date_labels = {
+            "assessment_decided_on": _("Date of the decision"),
+            "issue_decided_on": _("Date of the decision"),
+            "draft_served_on": _("Date the draft was sent to the family"),
+            "family_responded_on": _("Date the family's comments were received"),
+            "final_issued_on": _("Date the final plan was issued"),
+            "next_review_meeting_on": _("Date of the review meeting"),
+            "last_review_meeting_on": _("Date the review meeting was held"),
+        }
+        self.fields["on"].label = date_labels.get(transition.sets_date or "", _("Date this happened"))
+        self.fields["on"].label_lower = str(self.fields["on"].label).lower()
+        if transition.needs_reason:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _(
+                "This is recorded on the case and sent to the family with their appeal rights"
+            )
+        else:
+            self.fields["reason"].label = _("Note (optional)")
+
+
+class AllocateForm(forms.Form):
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=None, empty_label=None)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, council_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = selectors.coordinators_with_load(council_id=council_id)
+        self.fields["coordinator"].queryset = qs
+        self.fields["coordinator"].label_from_instance = lambda u: (
+            f"{u.full_name} ({u.open_cases} open cases)"
+        )
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by name, reference or date of birth"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "class": "govuk-input--width-20"}),
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=_blank(workflow.STAGE_CHOICES, _("Any stage"))
+    )
+    rag = forms.ChoiceField(
+        label=_("Urgency"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (selectors.Rag.RED, _("Red: missed or due within 7 days")),
+            (selectors.Rag.AMBER, _("Amber: due within 21 days")),
+            (selectors.Rag.GREEN, _("Green: due later")),
+        ],
+    )
+    school = forms.ModelChoiceField(
+        label=_("School or setting"), queryset=None, required=False, empty_label=_("Any")
+    )
+
+    def __init__(self, *args, council_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = selectors.schools_for(council_id=council_id)
+
+    def filters(self, **extra) -> selectors.CaseFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        school = data.get("school")
+        return selectors.CaseFilters(
+            stage=data.get("stage", ""),
+            rag=data.get("rag", ""),
+            school=school.pk if school else None,
+            query=data.get("q", ""),
+            **extra,
+        )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a file"), help_text=_("PDF, Word, a picture, audio or plain text, smaller than 20 MB")
+    )
+    category = forms.ChoiceField(label=_("Type of document"), choices=_blank(CaseDocument.Category.choices))
+    description = forms.CharField(label=_("Description (optional)"), max_length=300, required=False)
+    visible_to_family = forms.BooleanField(
+        label=_("The family and school can see this document"), required=False, initial=True
+    )
+
+
+class WithdrawDocumentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this document being withdrawn?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExceptionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Which exception applies?"),
+        choices=[(k.value, statutory.EXCEPTION_LABELS[k]) for k in statutory.ExceptionKind],
+        widget=forms.RadioSelect,
+    )
+    starts_on = GovUKDateField(label=_("From"), label_lower=_("the date the exception started"))
+    ends_on = GovUKDateField(label=_("To"), label_lower=_("the date the exception ended"))
+    reason = forms.CharField(
+        label=_("Why does it apply?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what happened. This is kept for the SEN2 return and any tribunal"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end date must be the same as or after the start date"))
+        return data
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    role = forms.ChoiceField(label=_("Role on the case"), choices=TeamRole.choices)
+
+    def __init__(self, *args, council_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).filter(
+            organisation__council_id=council_id
+        ) | User.objects.filter(is_active=True, organisation_id=council_id)
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name} – {u.get_role_display()}"

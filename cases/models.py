@@ -1,0 +1,481 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases import statutory, workflow
+from cases.identifiers import validate_nhs_number, validate_uln, validate_upn
+
+OPEN_STAGE_VALUES = [s.value for s in workflow.OPEN_STAGES]
+
+
+class AreaOfNeed(models.TextChoices):
+    COMMUNICATION_INTERACTION = "communication_interaction", _("Communication and interaction")
+    COGNITION_LEARNING = "cognition_learning", _("Cognition and learning")
+    SEMH = "semh", _("Social, emotional and mental health")
+    SENSORY_PHYSICAL = "sensory_physical", _("Sensory and/or physical")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Another way")
+    NOT_SAID = "not_said", _("Prefer not to say")
+
+
+class Ethnicity(models.TextChoices):
+    # The DfE's main ethnicity categories used in the school census and SEN2.
+    WHITE_BRITISH = "WBRI", _("White – British")
+    WHITE_IRISH = "WIRI", _("White – Irish")
+    WHITE_OTHER = "WOTH", _("Any other White background")
+    TRAVELLER = "WIRT", _("Traveller of Irish heritage")
+    GYPSY_ROMA = "WROM", _("Gypsy / Roma")
+    MIXED_WHITE_BLACK_CARIBBEAN = "MWBC", _("White and Black Caribbean")
+    MIXED_WHITE_BLACK_AFRICAN = "MWBA", _("White and Black African")
+    MIXED_WHITE_ASIAN = "MWAS", _("White and Asian")
+    MIXED_OTHER = "MOTH", _("Any other mixed background")
+    INDIAN = "AIND", _("Indian")
+    PAKISTANI = "APKN", _("Pakistani")
+    BANGLADESHI = "ABAN", _("Bangladeshi")
+    ASIAN_OTHER = "AOTH", _("Any other Asian background")
+    BLACK_CARIBBEAN = "BCRB", _("Black Caribbean")
+    BLACK_AFRICAN = "BAFR", _("Black African")
+    BLACK_OTHER = "BOTH", _("Any other Black background")
+    CHINESE = "CHNE", _("Chinese")
+    OTHER = "OOTH", _("Any other ethnic group")
+    REFUSED = "REFU", _("Prefers not to say")
+    NOT_OBTAINED = "NOBT", _("Information not yet obtained")
+
+
+class Child(models.Model):
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="children")
+    legal_first_name = models.CharField(_("first name"), max_length=100)
+    legal_last_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=4, choices=Ethnicity.choices, blank=True)
+    home_languages = models.CharField(_("home languages"), max_length=200, blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    upn = models.CharField(_("UPN"), max_length=13, blank=True, validators=[validate_upn])
+    uln = models.CharField(_("ULN"), max_length=10, blank=True, validators=[validate_uln])
+    nhs_number = models.CharField(
+        _("NHS number"), max_length=10, blank=True, validators=[validate_nhs_number]
+    )
+    current_setting = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pupils",
+        verbose_name=_("current school or setting"),
+    )
+    # Lower-cased copy of the names, so search and duplicate checks use an index instead of a scan.
+    search_name = models.CharField(max_length=220, editable=False, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        indexes = [
+            models.Index(fields=["council", "date_of_birth"]),
+            models.Index(fields=["upn"]),
+        ]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+    @property
+    def known_as(self) -> str:
+        return self.preferred_name or self.legal_first_name
+
+
+class FamilyContact(models.Model):
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        CARER = "carer", _("Carer")
+        FOSTER_CARER = "foster_carer", _("Foster carer")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        SOCIAL_WORKER = "social_worker", _("Social worker (corporate parent)")
+        SELF = "self", _("The young person")
+        OTHER = "other", _("Other")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(_("has parental responsibility"), default=False)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    is_main_contact = models.BooleanField(_("main contact"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="family_contacts",
+    )
+    is_archived = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_main_contact", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+
+class RequestRoute(models.TextChoices):
+    ONLINE = "online", _("Online request form")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    API = "api", _("Another system")
+
+
+class Requester(models.TextChoices):
+    PARENT = "parent", _("Parent or carer")
+    YOUNG_PERSON = "young_person", _("Young person")
+    SCHOOL = "school", _("School or setting")
+    OTHER = "other", _("Other professional")
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="cases")
+    stage = models.CharField(
+        _("stage"),
+        max_length=30,
+        choices=workflow.STAGE_CHOICES,
+        default=workflow.Stage.REQUEST_RECEIVED.value,
+    )
+    received_on = models.DateField(_("date the request was received"))
+    route = models.CharField(_("how the request arrived"), max_length=10, choices=RequestRoute.choices)
+    requested_by = models.CharField(_("who made the request"), max_length=20, choices=Requester.choices)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_cases",
+    )
+    primary_need = models.CharField(
+        _("primary area of need"), max_length=30, choices=AreaOfNeed.choices, blank=True
+    )
+    secondary_need = models.CharField(
+        _("secondary area of need"), max_length=30, choices=AreaOfNeed.choices, blank=True
+    )
+    summary = models.TextField(_("reason for the request"), blank=True)
+
+    # Dates that drive the statutory clock; set by workflow transitions, never typed into the case directly.
+    assessment_decided_on = models.DateField(null=True, blank=True)
+    assessment_agreed = models.BooleanField(null=True)
+    issue_decided_on = models.DateField(null=True, blank=True)
+    plan_to_be_issued = models.BooleanField(null=True)
+    draft_served_on = models.DateField(null=True, blank=True)
+    family_responded_on = models.DateField(null=True, blank=True)
+    final_issued_on = models.DateField(null=True, blank=True)
+    last_review_meeting_on = models.DateField(null=True, blank=True)
+    next_review_meeting_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.TextField(blank=True)
+
+    # The nearest deadline still to meet, kept by the deadline service so caseloads sort on one indexed column.
+    next_due_on = models.DateField(null=True, blank=True)
+    next_deadline_code = models.CharField(max_length=30, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["council", "coordinator", "next_due_on"]),
+            models.Index(fields=["council", "next_due_on"]),
+            models.Index(fields=["council", "stage"]),
+        ]
+        constraints = [
+            # One open case per child: a second request links to the open case instead of starting a new clock.
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(closed_on__isnull=True), name="one_open_case_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=OPEN_STAGE_VALUES, closed_on__isnull=True)
+                | (~Q(stage__in=OPEN_STAGE_VALUES) & Q(closed_on__isnull=False)),
+                name="closed_stage_has_closed_on",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=workflow.Stage.FINAL_ISSUED.value) | Q(final_issued_on__isnull=False),
+                name="issued_has_issued_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def next_deadline_label(self) -> str:
+        if not self.next_deadline_code:
+            return ""
+        return statutory.DEADLINE_LABELS[statutory.DeadlineCode(self.next_deadline_code)]
+
+    def statutory_dates(self) -> statutory.CaseDates:
+        return statutory.CaseDates(
+            received_on=self.received_on,
+            assessment_decided_on=self.assessment_decided_on,
+            assessment_agreed=self.assessment_agreed,
+            issue_decided_on=self.issue_decided_on,
+            plan_to_be_issued=self.plan_to_be_issued,
+            draft_served_on=self.draft_served_on,
+            family_responded_on=self.family_responded_on,
+            final_issued_on=self.final_issued_on,
+            last_review_meeting_on=self.last_review_meeting_on,
+            next_review_meeting_on=self.next_review_meeting_on,
+            date_of_birth=self.child.date_of_birth,
+            closed_on=self.closed_on,
+        )
+
+
+class CaseReferenceCounter(models.Model):
+    """Per-year sequence for human-readable references (EHC-2026-00042), locked while incremented."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class TeamRole(models.TextChoices):
+    FAMILY = "family", _("Parent or carer")
+    YOUNG_PERSON = "young_person", _("Young person")
+    SCHOOL = "school", _("School or setting")
+    COORDINATOR = "coordinator", _("EHC coordinator")
+    SPECIALIST = "specialist", _("Specialist")
+    SUPPORTER = "supporter", _("Supporter")
+    PANEL = "panel", _("Panel")
+
+
+class CaseTeamMember(models.Model):
+    """Who works on a case. The source of truth for who outside the council may see it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_memberships",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_memberships",
+    )
+    role = models.CharField(_("role on the case"), max_length=20, choices=TeamRole.choices)
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "case"], name="team_user_case"),
+            models.Index(fields=["organisation", "case"], name="team_org_case"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(organisation__isnull=False), name="team_member_is_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user or self.organisation
+        return f"{who} – {self.get_role_display()} on {self.case_id}"
+
+
+class Deadline(models.Model):
+    """One statutory time limit of a case, recomputed by the service whenever a date it depends on changes."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
+    code = models.CharField(
+        max_length=30, choices=[(c.value, statutory.DEADLINE_LABELS[c]) for c in statutory.DeadlineCode]
+    )
+    ref = models.CharField(max_length=60, blank=True, default="")
+    kind = models.CharField(max_length=10, default=statutory.DeadlineKind.DUTY.value)
+    starts_on = models.DateField()
+    due_on = models.DateField()
+    met_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=[(s.value, s.value.capitalize()) for s in statutory.DeadlineStatus],
+        default=statutory.DeadlineStatus.OPEN.value,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "code", "ref"], name="one_deadline_per_code_ref")
+        ]
+        indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["code", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code} due {self.due_on}"
+
+    @property
+    def label(self) -> str:
+        return statutory.DEADLINE_LABELS[statutory.DeadlineCode(self.code)]
+
+    @property
+    def regulation(self) -> str:
+        return statutory.DEADLINE_REGULATIONS[statutory.DeadlineCode(self.code)]
+
+    @property
+    def is_late_met(self) -> bool:
+        return self.met_on is not None and self.met_on > self.due_on
+
+
+class DeadlineException(models.Model):
+    """A lawful exception to a time limit: recorded, never moving the date, so a breach becomes 'excused'."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="exceptions")
+    kind = models.CharField(
+        _("exception"),
+        max_length=30,
+        choices=[(k.value, statutory.EXCEPTION_LABELS[k]) for k in statutory.ExceptionKind],
+    )
+    codes = models.JSONField(_("time limits it applies to"), default=list, blank=True)
+    ref = models.CharField(max_length=60, blank=True, default="")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    reason = models.TextField(_("why"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+
+    def as_recorded(self) -> statutory.RecordedException:
+        return statutory.RecordedException(
+            kind=statutory.ExceptionKind(self.kind),
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            codes=frozenset(self.codes) if self.codes else None,
+            ref=self.ref,
+        )
+
+
+class TimelineEvent(models.Model):
+    """Append-only record of what happened on a case, shown on the case page."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Request logged")
+        TRANSITION = "transition", _("Stage changed")
+        ALLOCATED = "allocated", _("Coordinator allocated")
+        DOCUMENT = "document", _("Document added")
+        DOCUMENT_WITHDRAWN = "document_withdrawn", _("Document withdrawn")
+        EXCEPTION = "exception", _("Exception recorded")
+        TEAM = "team", _("Team changed")
+        DETAILS = "details", _("Details changed")
+        NOTE = "note", _("Note")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    summary = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+    # Staff-only events (internal notes) are hidden from families and schools.
+    visible_to_family = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["case", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.summary}"
+
+
+def document_path(instance: "CaseDocument", filename: str) -> str:
+    return f"cases/{instance.case_id}/{timezone.now():%Y%m}/{filename}"
+
+
+class CaseDocument(models.Model):
+    class Category(models.TextChoices):
+        REQUEST = "request", _("Request for assessment")
+        SCHOOL_REPORT = "school_report", _("School report")
+        SEN_SUPPORT_PLAN = "sen_support_plan", _("SEN support plan")
+        EP_REPORT = "ep_report", _("Educational psychology report")
+        MEDICAL = "medical", _("Medical letter or report")
+        SOCIAL_CARE = "social_care", _("Social care report")
+        CHILD_VIEWS = "child_views", _("Child or young person's views")
+        PARENT_VIEWS = "parent_views", _("Parent or carer's views")
+        LETTER = "letter", _("Letter")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to=document_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    category = models.CharField(_("type of document"), max_length=30, choices=Category.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    visible_to_family = models.BooleanField(default=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessLog(models.Model):
+    """Who looked at a child's record, and when. Written for every view of a case or child."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=40)
+    path = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

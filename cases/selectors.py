@@ -1,0 +1,251 @@
+"""Every read of cases that a page or the API shows, scoped to what the acting user may see.
+
+Council staff see their own council's cases. Everyone else sees only the cases whose team they, or their
+organisation, are on today. Detail lookups go through `cases_for` too, so a case that is not yours is a 404.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Organisation, OrganisationKind, Role, User
+from cases import statutory, workflow
+from cases.models import Case, CaseDocument, CaseTeamMember, Deadline, TimelineEvent
+
+RED_DAYS = 7
+AMBER_DAYS = 21
+
+
+class Rag:
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    NONE = "none"
+
+
+def today() -> date:
+    """Statutory dates are Europe/London calendar dates (TIME_ZONE), not UTC."""
+    return timezone.localdate()
+
+
+def active_memberships(*, on: date) -> QuerySet[CaseTeamMember]:
+    return CaseTeamMember.objects.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+def cases_for(*, user: User) -> QuerySet[Case]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    if user.role in {Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.ADMINISTRATOR}:
+        if user.organisation_id is None or user.organisation.kind != OrganisationKind.COUNCIL:
+            return Case.objects.none()
+        return Case.objects.filter(council_id=user.organisation_id)
+    member = Q(user_id=user.pk)
+    # A school or NHS body on the team lets its staff in; families never join through an organisation.
+    if user.organisation_id is not None and user.role not in {Role.PARENT, Role.YOUNG_PERSON}:
+        member |= Q(organisation_id=user.organisation_id)
+    on_team = active_memberships(on=today()).filter(member, case_id=OuterRef("pk"))
+    return Case.objects.filter(Exists(on_team))
+
+
+def get_case_for(*, user: User, reference: str) -> Case:
+    """The case page's case with everything the page shows, in a fixed number of queries; 404 if not yours."""
+    case = (
+        cases_for(user=user)
+        .select_related("child", "child__current_setting", "coordinator", "council")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404("No case found")
+    return case
+
+
+def rag_for(*, next_due_on: date | None, on: date) -> str:
+    if next_due_on is None:
+        return Rag.NONE
+    days = (next_due_on - on).days
+    if days <= RED_DAYS:
+        return Rag.RED
+    if days <= AMBER_DAYS:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def rag_filter(rag: str, *, on: date) -> Q:
+    red_until = on + timedelta(days=RED_DAYS)
+    amber_until = on + timedelta(days=AMBER_DAYS)
+    return {
+        Rag.RED: Q(next_due_on__lte=red_until),
+        Rag.AMBER: Q(next_due_on__gt=red_until, next_due_on__lte=amber_until),
+        Rag.GREEN: Q(next_due_on__gt=amber_until),
+        Rag.NONE: Q(next_due_on__isnull=True),
+    }.get(rag, Q())
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    stage: str = ""
+    rag: str = ""
+    school: int | None = None
+    coordinator: int | None = None
+    query: str = ""
+    open_only: bool = True
+    unallocated: bool = False
+
+
+def filter_cases(qs: QuerySet[Case], *, filters: CaseFilters, on: date) -> QuerySet[Case]:
+    if filters.open_only:
+        qs = qs.filter(closed_on__isnull=True)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.rag:
+        qs = qs.filter(rag_filter(filters.rag, on=on))
+    if filters.school:
+        qs = qs.filter(child__current_setting_id=filters.school)
+    if filters.coordinator:
+        qs = qs.filter(coordinator_id=filters.coordinator)
+    if filters.unallocated:
+        qs = qs.filter(coordinator__isnull=True)
+    if filters.query:
+        qs = qs.filter(_search_q(filters.query))
+    return qs
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()
+    parsed = _parse_date(text)
+    if parsed:
+        return Q(child__date_of_birth=parsed)
+    if text.upper().startswith("EHC-"):
+        return Q(reference__istartswith=text.upper())
+    lowered = " ".join(text.lower().split())
+    # search_name holds "first last preferred"; a prefix match on the whole or on the surname uses the index.
+    return (
+        Q(child__search_name__startswith=lowered)
+        | Q(child__legal_last_name__iexact=text)
+        | Q(reference__iexact=text)
+        | Q(child__upn__iexact=text.replace(" ", ""))
+    )
+
+
+def _parse_date(text: str) -> date | None:
+    import datetime
+
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """Rows for the caseload, unallocated and all-cases pages, nearest deadline first."""
+    on = today()
+    qs = filter_cases(cases_for(user=user), filters=filters, on=on)
+    return qs.select_related("child", "child__current_setting", "coordinator").order_by(
+        "next_due_on", "received_on", "id"
+    )
+
+
+def caseload(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    return case_list(user=user, filters=CaseFilters(**{**filters.__dict__, "coordinator": user.pk}))
+
+
+def case_detail_parts(*, case: Case, user: User) -> dict:
+    """The lists the case page shows; each is one query whatever the case holds."""
+    family_view = user.role in {Role.PARENT, Role.YOUNG_PERSON, Role.SENCO, Role.SUPPORTER}
+    deadlines = list(
+        case.deadlines.exclude(status=statutory.DeadlineStatus.CANCELLED).order_by("due_on", "code")
+    )
+    timeline = TimelineEvent.objects.filter(case=case).select_related("actor").order_by("-occurred_at", "-id")
+    documents = CaseDocument.objects.filter(case=case, withdrawn_at__isnull=True).select_related(
+        "uploaded_by"
+    )
+    if family_view:
+        timeline = timeline.filter(visible_to_family=True)
+        documents = documents.filter(visible_to_family=True)
+    team = list(
+        active_memberships(on=today())
+        .filter(case=case)
+        .select_related("user", "organisation")
+        .order_by("role", "id")
+    )
+    contacts = list(case.child.contacts.filter(is_archived=False))
+    exceptions = list(case.exceptions.filter(withdrawn_at__isnull=True).select_related("recorded_by"))
+    return {
+        "deadlines": deadlines,
+        "timeline": list(timeline[:50]),
+        "documents": list(documents),
+        "team": team,
+        "contacts": contacts,
+        "exceptions": exceptions,
+        "family_view": family_view,
+    }
+
+
+def case_facts(case: Case) -> workflow.CaseFacts:
+    return workflow.CaseFacts(
+        stage=workflow.Stage(case.stage),
+        received_on=case.received_on,
+        draft_served_on=case.draft_served_on,
+        family_responded_on=case.family_responded_on,
+        final_issued_on=case.final_issued_on,
+        last_review_meeting_on=case.last_review_meeting_on,
+        has_coordinator=case.coordinator_id is not None,
+    )
+
+
+def coordinators_with_load(*, council_id: int) -> QuerySet[User]:
+    """Active coordinators of a council with their open caseload size, lightest first."""
+    return (
+        User.objects.filter(organisation_id=council_id, role=Role.COORDINATOR, is_active=True)
+        .annotate(open_cases=Count("coordinated_cases", filter=Q(coordinated_cases__closed_on__isnull=True)))
+        .order_by("open_cases", "full_name")
+    )
+
+
+def suggested_coordinator(*, council_id: int) -> User | None:
+    return coordinators_with_load(council_id=council_id).first()
+
+
+def schools_for(*, council_id: int | None) -> QuerySet[Organisation]:
+    if council_id is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=OrganisationKind.SCHOOL, council_id=council_id, is_active=True)
+
+
+def document_for(*, user: User, reference: str, document_id: int) -> CaseDocument:
+    case = get_case_for(user=user, reference=reference)
+    qs = CaseDocument.objects.filter(case=case, pk=document_id, withdrawn_at__isnull=True)
+    if user.role in {Role.PARENT, Role.YOUNG_PERSON, Role.SENCO, Role.SUPPORTER}:
+        qs = qs.filter(visible_to_family=True)
+    document = qs.first()
+    if document is None:
+        raise Http404("No document found")
+    return document
+
+
+def deadlines_due(*, user: User, within_days: int) -> QuerySet[Deadline]:
+    on = today()
+    return (
+        Deadline.objects.filter(
+            case__in=cases_for(user=user),
+            status__in=[statutory.DeadlineStatus.OPEN, statutory.DeadlineStatus.MISSED],
+            met_on__isnull=True,
+            due_on__lte=on + timedelta(days=within_days),
+        )
+        .select_related("case", "case__child")
+        .order_by("due_on")
+    )
+
+
+def prefetch_open_deadlines() -> Prefetch:
+    return Prefetch(
+        "deadlines",
+        queryset=Deadline.objects.filter(met_on__isnull=True).exclude(status="cancelled").order_by("due_on"),
+        to_attr="open_deadlines",
+    )

@@ -1,0 +1,539 @@
+"""Every write to cases: one function per use case, keyword-only, one transaction, permission check first."""
+
+import dataclasses
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from simple_history.utils import update_change_reason
+
+from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
+from cases import selectors, statutory, workflow
+from cases.documents import DocumentRejected, inspect_upload
+from cases.models import (
+    AccessLog,
+    Case,
+    CaseDocument,
+    CaseReferenceCounter,
+    CaseTeamMember,
+    Child,
+    Deadline,
+    DeadlineException,
+    FamilyContact,
+    RequestRoute,
+    TeamRole,
+    TimelineEvent,
+)
+
+# Who may log a request that arrived by letter, email or another system.
+LOGGERS = frozenset({Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER})
+MAX_AGE_AT_REQUEST = 25
+
+
+class ServiceError(Exception):
+    """A refusal with a message fit to show the user, and the form field it is about (if any)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class DuplicateOpenCase(ServiceError):
+    def __init__(self, message: str, *, case: Case):
+        super().__init__(message, field=None)
+        self.case = case
+
+
+class StaleVersion(ServiceError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class ChildDetails:
+    legal_first_name: str
+    legal_last_name: str
+    date_of_birth: date
+    preferred_name: str = ""
+    gender: str = ""
+    ethnicity: str = ""
+    home_languages: str = ""
+    interpreter_needed: bool = False
+    address: str = ""
+    postcode: str = ""
+    upn: str = ""
+    uln: str = ""
+    nhs_number: str = ""
+    current_setting_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ContactDetails:
+    name: str
+    relationship: str
+    parental_responsibility: bool = True
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+def _require_council_staff(user: User, council_id: int, roles=COUNCIL_ROLES) -> None:
+    if user.role not in roles or user.organisation_id != council_id:
+        raise ServiceError("You do not have permission to do that.")
+
+
+def _timeline(*, case: Case, kind: str, summary: str, by: User | None, detail: str = "", family: bool = True):
+    TimelineEvent.objects.create(
+        case=case, kind=kind, summary=summary[:300], detail=detail, actor=by, visible_to_family=family
+    )
+
+
+def _save_with_history(instance, *, by: User | None, reason: str = "", update_fields=None) -> None:
+    """Save an audited row recording who changed it, also outside a request (tasks, commands)."""
+    instance._history_user = by
+    instance.save(update_fields=update_fields)
+    if reason:
+        update_change_reason(instance, reason)
+
+
+def next_reference(*, year: int) -> str:
+    """EHC-2026-00042: per-year sequence, locked so two requests never share a number."""
+    counter, _ = CaseReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last_number = F("last_number") + 1
+    counter.save(update_fields=["last_number"])
+    counter.refresh_from_db(fields=["last_number"])
+    return f"EHC-{year}-{counter.last_number:05d}"
+
+
+def validate_child_age(*, date_of_birth: date, received_on: date) -> None:
+    if date_of_birth > received_on:
+        raise ServiceError(
+            "Date of birth must be on or before the date the request was received", field="date_of_birth"
+        )
+    age = statutory.age_on(date_of_birth, received_on)
+    if age >= MAX_AGE_AT_REQUEST:
+        raise ServiceError(
+            f"The child or young person was {age} when the request was received. EHC plans are for children "
+            "and young people under 25: check the date of birth",
+            field="date_of_birth",
+        )
+
+
+def find_open_case_for(*, council_id: int, details: ChildDetails) -> Case | None:
+    """The same child with an open case: same name and date of birth, or the same UPN."""
+    match = Child.objects.filter(council_id=council_id, date_of_birth=details.date_of_birth).filter(
+        legal_first_name__iexact=details.legal_first_name.strip(),
+        legal_last_name__iexact=details.legal_last_name.strip(),
+    )
+    if details.upn:
+        match = match | Child.objects.filter(council_id=council_id, upn=details.upn)
+    return Case.objects.filter(child__in=match, closed_on__isnull=True).select_related("child").first()
+
+
+def log_request(
+    *,
+    council: Organisation,
+    child: ChildDetails,
+    contacts: list[ContactDetails],
+    received_on: date,
+    route: str,
+    requested_by: str,
+    by: User,
+    primary_need: str = "",
+    secondary_need: str = "",
+    summary: str = "",
+    coordinator: User | None = None,
+) -> Case:
+    """Log a request for an EHC needs assessment; the statutory clock starts on the day it was received."""
+    _require_council_staff(by, council.pk, roles=LOGGERS)
+    today = selectors.today()
+    if received_on > today:
+        raise ServiceError(
+            "Date received must be today or in the past. Enter the date the council received the request",
+            field="received_on",
+        )
+    validate_child_age(date_of_birth=child.date_of_birth, received_on=received_on)
+    if route not in RequestRoute.values:
+        raise ServiceError("Choose how the request arrived", field="route")
+    if coordinator is not None and (
+        coordinator.role != Role.COORDINATOR or coordinator.organisation_id != council.pk
+    ):
+        raise ServiceError("Choose a coordinator from this council", field="coordinator")
+
+    with transaction.atomic():
+        existing = find_open_case_for(council_id=council.pk, details=child)
+        if existing is not None:
+            raise DuplicateOpenCase(
+                f"{existing.child.full_name} (born {existing.child.date_of_birth:%-d %B %Y}) already has an open "
+                f"case, {existing.reference}. Add this request to that case instead of starting a second one",
+                case=existing,
+            )
+        child_row = Child(council=council, **dataclasses.asdict(child))
+        child_row.search_name = search_name_for(child_row)
+        child_row.full_clean(exclude=["council", "current_setting"])
+        _save_with_history(child_row, by=by)
+        for index, contact in enumerate(contacts):
+            row = FamilyContact(child=child_row, is_main_contact=index == 0, **dataclasses.asdict(contact))
+            _save_with_history(row, by=by)
+        case = Case(
+            reference=next_reference(year=received_on.year),
+            child=child_row,
+            council=council,
+            received_on=received_on,
+            route=route,
+            requested_by=requested_by,
+            primary_need=primary_need,
+            secondary_need=secondary_need,
+            summary=summary,
+            coordinator=coordinator,
+            created_by=by,
+        )
+        try:
+            with transaction.atomic():
+                _save_with_history(case, by=by, reason="Request logged")
+        except IntegrityError:
+            raise ServiceError(
+                "This child already has an open case. Search for it before logging again"
+            ) from None
+        if coordinator is not None:
+            _add_member(case=case, user=coordinator, role=TeamRole.COORDINATOR, by=by)
+        if child.current_setting_id:
+            _add_member(case=case, organisation_id=child.current_setting_id, role=TeamRole.SCHOOL, by=by)
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.CREATED,
+            summary=f"Request received on {received_on:%-d %B %Y} by {RequestRoute(route).label.lower()}",
+            by=by,
+        )
+        recompute_deadlines(case=case, by=by)
+    return case
+
+
+def search_name_for(child: Child) -> str:
+    parts = [child.legal_first_name, child.legal_last_name]
+    if child.preferred_name:
+        parts.append(child.preferred_name)
+    return " ".join(" ".join(parts).lower().split())
+
+
+def _add_member(*, case: Case, role: str, by: User | None, user: User | None = None, organisation_id=None):
+    member = CaseTeamMember(case=case, user=user, organisation_id=organisation_id, role=role, added_by=by)
+    _save_with_history(member, by=by)
+    return member
+
+
+def recompute_deadlines(*, case: Case, by: User | None, today: date | None = None) -> list[Deadline]:
+    """Bring the case's deadline rows in line with its dates: create, move, meet, cancel; never delete."""
+    today = today or selectors.today()
+    computed = statutory.compute_deadlines(case.statutory_dates())
+    exceptions = [e.as_recorded() for e in case.exceptions.filter(withdrawn_at__isnull=True)]
+    existing = {(d.code, d.ref): d for d in case.deadlines.all()}
+    seen = set()
+    for spec in computed:
+        key = (spec.code.value, spec.ref)
+        seen.add(key)
+        status = statutory.deadline_status(spec, today=today, exceptions=exceptions).value
+        met_on = spec.met_on
+        if (
+            spec.kind == statutory.DeadlineKind.WINDOW
+            and met_on is None
+            and status == statutory.DeadlineStatus.MET
+        ):
+            met_on = spec.due_on
+        values = {
+            "kind": spec.kind.value,
+            "starts_on": spec.starts_on,
+            "due_on": spec.due_on,
+            "met_on": met_on,
+            "status": status,
+        }
+        row = existing.get(key)
+        if row is None:
+            row = Deadline(case=case, code=key[0], ref=key[1], **values)
+            _save_with_history(row, by=by)
+            existing[key] = row
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            _save_with_history(row, by=by)
+    # A deadline the law no longer asks for (e.g. after a decision not to assess) is cancelled, not deleted.
+    for key, row in existing.items():
+        if key not in seen and row.status != statutory.DeadlineStatus.CANCELLED:
+            row.status = statutory.DeadlineStatus.CANCELLED
+            _save_with_history(row, by=by)
+    _update_next_due(case=case, rows=existing.values(), by=by)
+    return sorted(existing.values(), key=lambda d: (d.due_on, d.code))
+
+
+def _update_next_due(*, case: Case, rows, by: User | None) -> None:
+    pending = [
+        d
+        for d in rows
+        if d.met_on is None and d.status in (statutory.DeadlineStatus.OPEN, statutory.DeadlineStatus.MISSED)
+    ]
+    nearest = min(pending, key=lambda d: (d.due_on, d.code), default=None)
+    due = nearest.due_on if nearest else None
+    code = nearest.code if nearest else ""
+    if (case.next_due_on, case.next_deadline_code) != (due, code):
+        case.next_due_on, case.next_deadline_code = due, code
+        Case.objects.filter(pk=case.pk).update(next_due_on=due, next_deadline_code=code)
+
+
+def refresh_deadline_statuses(*, today: date | None = None) -> int:
+    """Mark open deadlines whose day has passed; run by beat. Returns how many cases changed.
+
+    Only cases with a deadline that just went past due (or a window that just closed) are recomputed, so the
+    sweep reads a handful of rows a day, not every case.
+    """
+    today = today or selectors.today()
+    case_ids = list(
+        Deadline.objects.filter(status=statutory.DeadlineStatus.OPEN, due_on__lt=today)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    for case in Case.objects.filter(pk__in=case_ids).select_related("child"):
+        recompute_deadlines(case=case, by=None, today=today)
+    return len(case_ids)
+
+
+def _lock(case: Case, *, expected_version: int | None) -> Case:
+    locked = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(
+            "Someone else changed this case while you were working on it. Check the case page and try again"
+        )
+    return locked
+
+
+def case_transition(
+    *,
+    case: Case,
+    name: str,
+    by: User,
+    on: date | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Move a case through an allowed step, stamping its date, recording who and why, recomputing deadlines."""
+    if not selectors.cases_for(user=by).filter(pk=case.pk).exists():
+        raise ServiceError("You do not have permission to change this case.")
+    today = selectors.today()
+    on = on or today
+    with transaction.atomic():
+        case = _lock(case, expected_version=expected_version)
+        try:
+            transition = workflow.check(
+                name, facts=selectors.case_facts(case), role=by.role, on=on, today=today, reason=reason
+            )
+        except workflow.TransitionRefused as refused:
+            raise ServiceError(str(refused)) from None
+        before = case.stage
+        if transition.sets_date:
+            setattr(case, transition.sets_date, on)
+        for flag, value in transition.sets_flags:
+            setattr(case, flag, value)
+        if transition.target is not None:
+            case.stage = transition.target.value
+            if transition.target in workflow.CLOSED_STAGES:
+                case.closed_on = on
+                case.closure_reason = reason
+        if transition.name == "complete_annual_review":
+            case.next_review_meeting_on = None
+        case.version += 1
+        _save_with_history(case, by=by, reason=transition.label)
+        summary = transition.label
+        if transition.target is not None and transition.target.value != before:
+            summary = (
+                f"{transition.label}: {workflow.STAGE_LABELS[workflow.Stage(before)]} → "
+                + (workflow.STAGE_LABELS[transition.target])
+            )
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.TRANSITION,
+            summary=f"{summary} ({on:%-d %B %Y})",
+            detail=reason,
+            by=by,
+        )
+        recompute_deadlines(case=case, by=by, today=today)
+    return case
+
+
+def allocate_coordinator(
+    *, case: Case, coordinator: User, by: User, expected_version: int | None = None
+) -> Case:
+    _require_council_staff(
+        by, case.council_id, roles={Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR}
+    )
+    if (
+        coordinator.role != Role.COORDINATOR
+        or coordinator.organisation_id != case.council_id
+        or not coordinator.is_active
+    ):
+        raise ServiceError("Choose an active coordinator from this council", field="coordinator")
+    today = selectors.today()
+    with transaction.atomic():
+        case = _lock(case, expected_version=expected_version)
+        if case.coordinator_id == coordinator.pk:
+            return case
+        previous = case.coordinator
+        case.coordinator = coordinator
+        case.version += 1
+        _save_with_history(case, by=by, reason="Coordinator allocated")
+        for member in CaseTeamMember.objects.filter(
+            case=case, role=TeamRole.COORDINATOR, ends_on__isnull=True
+        ).exclude(user=coordinator):
+            member.ends_on = today
+            _save_with_history(member, by=by)
+        _add_member(case=case, user=coordinator, role=TeamRole.COORDINATOR, by=by)
+        summary = f"{coordinator.full_name} is now the coordinator"
+        if previous:
+            summary += f" (was {previous.full_name})"
+        _timeline(case=case, kind=TimelineEvent.Kind.ALLOCATED, summary=summary, by=by)
+    return case
+
+
+def record_exception(
+    *,
+    case: Case,
+    kind: str,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    by: User,
+    codes: list[str] | None = None,
+    ref: str = "",
+) -> DeadlineException:
+    _require_council_staff(by, case.council_id, roles={Role.COORDINATOR, Role.SERVICE_MANAGER})
+    if not reason.strip():
+        raise ServiceError("Enter why the exception applies", field="reason")
+    recorded = statutory.RecordedException(
+        kind=statutory.ExceptionKind(kind),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        codes=frozenset(codes) if codes else None,
+        ref=ref,
+    )
+    try:
+        statutory.validate_exception(recorded)
+    except statutory.StatutoryError as error:
+        raise ServiceError(str(error), field="ends_on" if ends_on < starts_on else "kind") from None
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        exception = DeadlineException(
+            case=case,
+            kind=kind,
+            codes=list(codes or []),
+            ref=ref,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            recorded_by=by,
+        )
+        _save_with_history(exception, by=by)
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.EXCEPTION,
+            summary=f"Exception recorded: {exception.get_kind_display()} ({starts_on:%-d %b %Y} to {ends_on:%-d %b %Y})",
+            detail=reason,
+            by=by,
+            family=False,
+        )
+        recompute_deadlines(case=case, by=by)
+    return exception
+
+
+def add_document(
+    *, case: Case, upload, category: str, by: User, description: str = "", visible_to_family: bool = True
+) -> CaseDocument:
+    if not selectors.cases_for(user=by).filter(pk=case.pk).exists():
+        raise ServiceError("You do not have permission to add documents to this case.")
+    try:
+        inspected = inspect_upload(upload)
+    except DocumentRejected as rejected:
+        raise ServiceError(str(rejected), field="file") from None
+    if category not in CaseDocument.Category.values:
+        raise ServiceError("Choose the type of document", field="category")
+    with transaction.atomic():
+        document = CaseDocument(
+            case=case,
+            name=inspected.clean_name,
+            category=category,
+            description=description,
+            content_type=inspected.content_type,
+            size=inspected.size,
+            uploaded_by=by,
+            visible_to_family=visible_to_family,
+        )
+        document.file.save(inspected.clean_name, upload, save=False)
+        _save_with_history(document, by=by)
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.DOCUMENT,
+            summary=f"Document added: {document.name} ({document.get_category_display()})",
+            by=by,
+            family=visible_to_family,
+        )
+    return document
+
+
+def withdraw_document(*, document: CaseDocument, reason: str, by: User) -> CaseDocument:
+    """Hide a document uploaded by mistake; the file and its history stay for audit."""
+    _require_council_staff(by, document.case.council_id)
+    if not reason.strip():
+        raise ServiceError("Enter why the document is being withdrawn", field="reason")
+    with transaction.atomic():
+        document.withdrawn_at = timezone.now()
+        document.withdrawn_reason = reason
+        _save_with_history(document, by=by, reason=reason)
+        _timeline(
+            case=document.case,
+            kind=TimelineEvent.Kind.DOCUMENT_WITHDRAWN,
+            summary=f"Document withdrawn: {document.name}",
+            detail=reason,
+            by=by,
+            family=False,
+        )
+    return document
+
+
+def add_team_member(
+    *, case: Case, role: str, by: User, user: User | None = None, organisation: Organisation | None = None
+) -> CaseTeamMember:
+    _require_council_staff(by, case.council_id)
+    if user is None and organisation is None:
+        raise ServiceError("Choose a person or an organisation", field="user")
+    if role not in TeamRole.values:
+        raise ServiceError("Choose their role on the case", field="role")
+    with transaction.atomic():
+        member = _add_member(
+            case=case, user=user, organisation_id=organisation.pk if organisation else None, role=role, by=by
+        )
+        who = user.full_name if user else organisation.name
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.TEAM,
+            summary=f"{who} joined the team as {TeamRole(role).label.lower()}",
+            by=by,
+        )
+    return member
+
+
+def end_team_membership(*, member: CaseTeamMember, by: User) -> CaseTeamMember:
+    _require_council_staff(by, member.case.council_id)
+    with transaction.atomic():
+        member.ends_on = selectors.today()
+        _save_with_history(member, by=by)
+        who = member.user.full_name if member.user else member.organisation.name
+        _timeline(case=member.case, kind=TimelineEvent.Kind.TEAM, summary=f"{who} left the team", by=by)
+    return member
+
+
+def log_access(*, user: User, case: Case, action: str, path: str = "") -> None:
+    AccessLog.objects.create(user=user, case=case, child_id=case.child_id, action=action, path=path[:300])
+
+
+def council_of(user: User) -> Organisation | None:
+    if user.organisation and user.organisation.kind == OrganisationKind.COUNCIL:
+        return user.organisation
+    return None

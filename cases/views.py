@@ -1,0 +1,409 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import COUNCIL_ROLES, Role
+from cases import selectors, services, workflow
+from cases.forms import (
+    AllocateForm,
+    CaseFilterForm,
+    DocumentForm,
+    ExceptionForm,
+    LogRequestForm,
+    TeamMemberForm,
+    TransitionForm,
+    WithdrawDocumentForm,
+)
+from cases.models import CaseTeamMember
+
+PAGE_SIZE = 25
+
+
+def _staff_only(request, roles=COUNCIL_ROLES):
+    if request.user.role not in roles or services.council_of(request.user) is None:
+        # Pages for council staff do not exist for anyone else, as far as they can tell.
+        raise Http404
+
+
+def _apply_service_error(form, error: services.ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _list_page(request, *, title, template, rows, form, extra=None):
+    paginator = Paginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    on = selectors.today()
+    for case in page.object_list:
+        case.rag = selectors.rag_for(next_due_on=case.next_due_on, on=on)
+        case.next_step = workflow.next_step(facts=selectors.case_facts(case))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "title": title,
+        "page": page,
+        "filter_form": form,
+        "query_string": query.urlencode(),
+        "today": on,
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def caseload(request):
+    _staff_only(request, roles={Role.COORDINATOR})
+    form = CaseFilterForm(request.GET or None, council_id=request.user.organisation_id)
+    rows = selectors.caseload(user=request.user, filters=form.filters())
+    return _list_page(
+        request,
+        title=_("My caseload"),
+        template="cases/case_list.html",
+        rows=rows,
+        form=form,
+        extra={"show_coordinator": False},
+    )
+
+
+@login_required
+@require_GET
+def case_list(request):
+    council_id = request.user.organisation_id if request.user.role in COUNCIL_ROLES else None
+    form = CaseFilterForm(request.GET or None, council_id=council_id)
+    open_only = request.GET.get("closed") != "1"
+    rows = selectors.case_list(user=request.user, filters=form.filters(open_only=open_only))
+    title = _("All cases") if request.user.role in COUNCIL_ROLES else _("Cases")
+    return _list_page(
+        request,
+        title=title,
+        template="cases/case_list.html",
+        rows=rows,
+        form=form,
+        extra={"show_coordinator": True, "show_closed_toggle": True, "open_only": open_only},
+    )
+
+
+@login_required
+@require_GET
+def unallocated(request):
+    _staff_only(request, roles={Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR})
+    form = CaseFilterForm(request.GET or None, council_id=request.user.organisation_id)
+    rows = selectors.case_list(user=request.user, filters=form.filters(unallocated=True))
+    suggestion = selectors.suggested_coordinator(council_id=request.user.organisation_id)
+    return _list_page(
+        request,
+        title=_("New requests waiting for a coordinator"),
+        template="cases/unallocated.html",
+        rows=rows,
+        form=form,
+        extra={"suggestion": suggestion},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_request(request):
+    _staff_only(request, roles=services.LOGGERS)
+    council = services.council_of(request.user)
+    form = LogRequestForm(request.POST or None, council_id=council.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.log_request(
+                council=council,
+                child=services.ChildDetails(
+                    legal_first_name=data["legal_first_name"].strip(),
+                    legal_last_name=data["legal_last_name"].strip(),
+                    preferred_name=data["preferred_name"].strip(),
+                    date_of_birth=data["date_of_birth"],
+                    gender=data["gender"],
+                    ethnicity=data["ethnicity"],
+                    home_languages=data["home_languages"],
+                    interpreter_needed=data["interpreter_needed"],
+                    address=data["address"],
+                    postcode=data["postcode"],
+                    upn=data["upn"],
+                    uln=data["uln"],
+                    nhs_number=data["nhs_number"],
+                    current_setting_id=data["current_setting"].pk if data["current_setting"] else None,
+                ),
+                contacts=[
+                    services.ContactDetails(
+                        name=data["contact_name"],
+                        relationship=data["contact_relationship"],
+                        parental_responsibility=data["contact_parental_responsibility"],
+                        email=data["contact_email"],
+                        phone=data["contact_phone"],
+                    )
+                ],
+                received_on=data["received_on"],
+                route=data["route"],
+                requested_by=data["requested_by"],
+                primary_need=data["primary_need"],
+                secondary_need=data["secondary_need"],
+                summary=data["summary"],
+                coordinator=data["coordinator"],
+                by=request.user,
+            )
+        except services.DuplicateOpenCase as duplicate:
+            form.add_error(None, duplicate.message)
+            return render(
+                request, "cases/log_request.html", {"form": form, "duplicate": duplicate.case}, status=409
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Request logged as %(ref)s. The statutory deadlines are below.") % {"ref": case.reference},
+            )
+            return redirect("cases:detail", reference=case.reference)
+    status = 400 if form.errors else 200
+    return render(request, "cases/log_request.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def case_detail(request, reference):
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    services.log_access(user=request.user, case=case, action="view_case", path=request.path)
+    parts = selectors.case_detail_parts(case=case, user=request.user)
+    facts = selectors.case_facts(case)
+    on = selectors.today()
+    for deadline in parts["deadlines"]:
+        deadline.rag = (
+            selectors.rag_for(next_due_on=deadline.due_on, on=on)
+            if deadline.status in ("open", "missed")
+            else None
+        )
+    context = {
+        "case": case,
+        "stage_label": workflow.STAGE_LABELS[workflow.Stage(case.stage)],
+        "stage_description": workflow.STAGE_DESCRIPTIONS[workflow.Stage(case.stage)],
+        "actions": workflow.allowed_transitions(facts=facts, role=request.user.role),
+        "next_step": workflow.next_step(facts=facts),
+        "is_council_staff": request.user.role in COUNCIL_ROLES,
+        "can_record_exception": request.user.role in {Role.COORDINATOR, Role.SERVICE_MANAGER},
+        "can_upload": True,
+        "rag": selectors.rag_for(next_due_on=case.next_due_on, on=on),
+        "today": on,
+        **parts,
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transition(request, reference, name):
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    step = workflow.TRANSITIONS.get(name)
+    if step is None or step not in workflow.allowed_transitions(
+        facts=selectors.case_facts(case), role=request.user.role
+    ):
+        raise Http404
+    form = TransitionForm(
+        request.POST or None, transition=step, initial={"on": selectors.today(), "version": case.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_transition(
+                case=case,
+                name=name,
+                by=request.user,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("%(step)s: done.") % {"step": step.label})
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/transition.html",
+        {"form": form, "case": case, "step": step},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocate(request, reference):
+    _staff_only(request, roles={Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR})
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    suggestion = selectors.suggested_coordinator(council_id=case.council_id)
+    initial = {"version": case.version, "coordinator": case.coordinator or suggestion}
+    form = AllocateForm(request.POST or None, council_id=case.council_id, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocate_coordinator(
+                case=case,
+                coordinator=form.cleaned_data["coordinator"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now the coordinator for %(ref)s.")
+                % {"name": form.cleaned_data["coordinator"].full_name, "ref": case.reference},
+            )
+            return redirect(request.POST.get("next") or "cases:unallocated")
+    return render(
+        request,
+        "cases/allocate.html",
+        {"form": form, "case": case, "suggestion": suggestion},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_document(request, reference):
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.add_document(
+                case=case,
+                upload=form.cleaned_data["file"],
+                category=form.cleaned_data["category"],
+                description=form.cleaned_data["description"],
+                visible_to_family=form.cleaned_data["visible_to_family"]
+                or request.user.role not in COUNCIL_ROLES,
+                by=request.user,
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("%(name)s has been added to the case.") % {"name": document.name})
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/upload_document.html",
+        {"form": form, "case": case},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def download_document(request, reference, document_id):
+    document = selectors.document_for(user=request.user, reference=reference, document_id=document_id)
+    services.log_access(
+        user=request.user, case=document.case, action=f"download_document:{document.pk}", path=request.path
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_document(request, reference, document_id):
+    _staff_only(request)
+    document = selectors.document_for(user=request.user, reference=reference, document_id=document_id)
+    form = WithdrawDocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_document(document=document, reason=form.cleaned_data["reason"], by=request.user)
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been withdrawn. It is kept in the case history.") % {"name": document.name},
+            )
+            return redirect("cases:detail", reference=reference)
+    return render(
+        request,
+        "cases/withdraw_document.html",
+        {"form": form, "case": document.case, "document": document},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_exception(request, reference):
+    _staff_only(request, roles={Role.COORDINATOR, Role.SERVICE_MANAGER})
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    form = ExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_exception(
+                case=case,
+                kind=data["kind"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Exception recorded. Deadlines it covers now show as excused if missed.")
+            )
+            return redirect("cases:detail", reference=reference)
+    return render(
+        request,
+        "cases/record_exception.html",
+        {"form": form, "case": case},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_team_member(request, reference):
+    _staff_only(request)
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    form = TeamMemberForm(request.POST or None, council_id=case.council_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_team_member(
+                case=case, user=form.cleaned_data["user"], role=form.cleaned_data["role"], by=request.user
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has joined the case team.") % {"name": form.cleaned_data["user"].full_name},
+            )
+            return redirect("cases:detail", reference=reference)
+    return render(
+        request,
+        "cases/add_team_member.html",
+        {"form": form, "case": case},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def end_team_member(request, reference, member_id):
+    _staff_only(request)
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    member = CaseTeamMember.objects.filter(case=case, pk=member_id, ends_on__isnull=True).first()
+    if member is None:
+        raise Http404
+    services.end_team_membership(member=member, by=request.user)
+    messages.success(request, _("They have left the case team."))
+    return redirect("cases:detail", reference=reference)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class EhcpConfig(AppConfig):
+    name = "ehcp"
+    verbose_name = "Service"
+
+    def ready(self) -> None:
+        from ehcp import govuk
+
+        govuk.install()

@@ -1,0 +1,166 @@
+"""GOV.UK Design System markup for every Django form, through the form renderer.
+
+Forms in the apps stay plain Django forms; labels, hints, error messages, error classes and
+`aria-describedby` come from here and from templates/forms/govuk/, so no template repeats field markup.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+WIDGET_CLASSES = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "number": "govuk-input",
+    "password": "govuk-input",
+    "url": "govuk-input",
+    "tel": "govuk-input",
+    "date": "govuk-input",
+    "search": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+
+
+class GovUKBoundField(forms.BoundField):
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}-hint"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}-error"
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(self.hint_id)
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+    @property
+    def first_input_id(self) -> str:
+        """Where the error summary link must land: the first box of a date, the first radio."""
+        if self.field.widget.use_fieldset:
+            return f"{self.auto_id}_0"
+        return self.auto_id
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        attrs.pop("aria-describedby", None)
+        if not widget.use_fieldset and self.describedby:
+            attrs["aria-describedby"] = self.describedby
+        base = WIDGET_CLASSES.get(self.widget_type)
+        if base:
+            classes = [base, attrs.get("class", "")]
+            if self.errors:
+                classes.append(f"{base}--error")
+            attrs["class"] = " ".join(c for c in classes if c)
+        if self.errors:
+            attrs["aria-invalid"] = "true"
+        return attrs
+
+
+class GovUKFormRenderer(TemplatesSetting):
+    form_template_name = "forms/govuk/form.html"
+    field_template_name = "forms/govuk/field.html"
+    bound_field_class = GovUKBoundField
+
+
+class DateInputWidget(forms.MultiWidget):
+    """The GOV.UK date input: three boxes (day, month, year) in one fieldset."""
+
+    template_name = "forms/govuk/widgets/date_input.html"
+    use_fieldset = True
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric", "class": "govuk-input govuk-date-input__input"}
+        widgets = {
+            "day": forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
+            "month": forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
+            "year": forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-4"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = [_("Day"), _("Month"), _("Year")]
+        for sub, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            sub["label"] = label
+            if attrs and attrs.get("aria-invalid"):
+                sub["attrs"]["class"] += " govuk-input--error"
+        return context
+
+
+class GovUKDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with GOV.UK's error wording.
+
+    What the person typed is kept on error because the widget re-renders the raw parts.
+    """
+
+    widget = DateInputWidget
+
+    def __init__(self, *, label_lower: str = "", **kwargs):
+        self.label_lower = label_lower
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def _name(self) -> str:
+        return self.label_lower or (str(self.label).lower() if self.label else _("the date"))
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            if self.required:
+                raise ValidationError(_("Enter %(name)s") % {"name": self._name()}, code="required")
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [n for n, v in ((_("day"), day), (_("month"), month), (_("year"), year)) if not v]
+        if missing:
+            raise ValidationError(
+                _("%(name)s must include a %(part)s")
+                % {"name": self._name().capitalize(), "part": " and ".join(str(m) for m in missing)},
+                code="incomplete",
+            )
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(
+                _("%(name)s must be a real date, for example 27 3 2007")
+                % {"name": self._name().capitalize()},
+                code="invalid",
+            )
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(
+                _("%(name)s must be a real date, for example 27 3 2007")
+                % {"name": self._name().capitalize()},
+                code="invalid",
+            ) from None
+
+    def clean(self, value):
+        # MultiValueField validates the parts first and would report "required" per part; we want one message.
+        clean_data = [str(v or "") for v in (value or [None, None, None])]
+        out = self.compress(clean_data)
+        self.validate(out)
+        self.run_validators(out)
+        return out
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise ValidationError(_("Enter %(name)s") % {"name": self._name()}, code="required")

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ehcp import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"
+    ),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("cases/", include("cases.urls")),
+    path("api/v1/", include("ehcp.api_urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("support-admin/", admin.site.urls),
+]
+
+handler404 = "ehcp.views.not_found"
+
+handler500 = "ehcp.views.server_error"

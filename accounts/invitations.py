@@ -50,7 +50,9 @@ def run_purpose(invitation: Invitation, user: User) -> None:
         return
     handler = _handlers.get(kind)
     if handler is None:
-        logger.warning("Invitation %s has purpose %r with no registered handler; ignored", invitation.pk, kind)
+        logger.warning(
+            "Invitation %s has purpose %r with no registered handler; ignored", invitation.pk, kind
+        )
         return
     handler(invitation, user)
 

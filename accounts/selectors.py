@@ -55,7 +55,9 @@ def staff_for(*, user: User) -> QuerySet[User]:
         return User.objects.none()
     return (
         User.objects.filter(role__in=STAFF_ROLES)
-        .filter(Q(organisation=council) | Q(organisation__council=council, organisation__kind__in=PARTNER_KINDS))
+        .filter(
+            Q(organisation=council) | Q(organisation__council=council, organisation__kind__in=PARTNER_KINDS)
+        )
         .select_related("organisation")
         .order_by("-is_active", "full_name", "email")
     )

@@ -72,7 +72,10 @@ def password_setup_link(user: User) -> str:
     """A single-use link to choose a password (Django's reset link; valid for PASSWORD_RESET_TIMEOUT)."""
     path = reverse(
         "accounts:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return settings.SITE_URL.rstrip("/") + path
 
@@ -193,10 +196,16 @@ def create_invitation(
     if role not in EXTERNAL_ROLES:
         raise ServiceError(_("Select who you are inviting"), field="role")
     if role == Role.SENCO:
-        if organisation is None or not selectors.schools_for(council=council).filter(pk=organisation.pk).exists():
+        if (
+            organisation is None
+            or not selectors.schools_for(council=council).filter(pk=organisation.pk).exists()
+        ):
             raise ServiceError(_("Select the SENCo's school"), field="organisation")
     elif role == Role.SUPPORTER:
-        if organisation is not None and not selectors.charities_for(council=council).filter(pk=organisation.pk).exists():
+        if (
+            organisation is not None
+            and not selectors.charities_for(council=council).filter(pk=organisation.pk).exists()
+        ):
             raise ServiceError(_("Select a support organisation from the list"), field="organisation")
     else:
         organisation = None
@@ -243,7 +252,9 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
     Whatever the invitation was for (its `purpose`) is done by the registered handler in the same transaction.
     """
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
+        )
         if invitation is None:
             raise InvitationUnusable(reason="unknown")
         now = timezone.now()
@@ -281,7 +292,9 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
 def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
     """Stop an unused link from working, for example when it went to the wrong address."""
     inviter_council = invitation.invited_by.council_id
-    allowed = by.is_staff or (selectors.inviting_council(by) is not None and by.organisation_id == inviter_council)
+    allowed = by.is_staff or (
+        selectors.inviting_council(by) is not None and by.organisation_id == inviter_council
+    )
     if not allowed:
         raise ServiceError(_("You do not have permission to do that."))
     with transaction.atomic():

@@ -1,11 +1,28 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    # POST only (Django's LogoutView); the "Sign out" button in the header posts here.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("staff/", auth_views.LoginView.as_view(), name="staff_list"),
-    path("invite/", auth_views.LoginView.as_view(), name="invite"),
+    path("password-reset/", views.ResetPasswordView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.ResetPasswordDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.ResetPasswordConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", views.ResetPasswordCompleteView.as_view(), name="password_reset_complete"),
+    path("password/", views.ChangePasswordView.as_view(), name="password_change"),
+    path("password/changed/", views.ChangePasswordDoneView.as_view(), name="password_change_done"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_add, name="staff_add"),
+    path(
+        "staff/<int:user_id>/deactivate/", views.staff_set_active, {"active": False}, name="staff_deactivate"
+    ),
+    path(
+        "staff/<int:user_id>/reactivate/", views.staff_set_active, {"active": True}, name="staff_reactivate"
+    ),
+    path("invite/", views.invite, name="invite"),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -90,7 +90,7 @@ class LogRequestForm(forms.Form):
         label=_("NHS number (optional)"),
         required=False,
         max_length=20,
-        help_text=_("10 numbers, for example 485 777 3456"),
+        help_text=_("10 numbers, for example 485 777 3457"),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
     )
     contact_name = forms.CharField(label=_("Parent or carer's full name"), max_length=200)

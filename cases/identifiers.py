@@ -73,7 +73,7 @@ def validate_nhs_number(value: str) -> None:
     if value and not nhs_number_is_valid(value):
         raise ValidationError(
             _(
-                "Enter a real NHS number: 10 numbers, for example 485 777 3456. Check the number on an NHS letter"
+                "Enter a real NHS number: 10 numbers, for example 485 777 3457. Check the number on an NHS letter"
             ),
             code="invalid_nhs_number",
         )

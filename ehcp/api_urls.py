@@ -1,2 +1,16 @@
+"""The REST API, mounted at /api/v1/ (schema at /api/v1/schema/, Swagger UI at /api/v1/docs/)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from cases.api import CaseViewSet, ObtainTokenView
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("cases", CaseViewSet, basename="case")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    *router.urls,
+]

@@ -83,11 +83,12 @@ class DateInputWidget(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         box = {"inputmode": "numeric", "class": "govuk-input govuk-date-input__input"}
-        widgets = {
-            "day": forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
-            "month": forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
-            "year": forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-4"}),
-        }
+        # A list, not a dict, so the boxes post as <name>_0 (day), <name>_1 (month), <name>_2 (year).
+        widgets = [
+            forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
+            forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-2"}),
+            forms.TextInput(attrs={**box, "class": box["class"] + " govuk-input--width-4"}),
+        ]
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
@@ -125,6 +126,9 @@ class GovUKDateField(forms.MultiValueField):
     def _name(self) -> str:
         return self.label_lower or (str(self.label).lower() if self.label else _("the date"))
 
+    def _label(self) -> str:
+        return str(self.label) if self.label else _("Date")
+
     def compress(self, data_list):
         if not data_list or not any(data_list):
             if self.required:
@@ -134,22 +138,20 @@ class GovUKDateField(forms.MultiValueField):
         missing = [n for n, v in ((_("day"), day), (_("month"), month), (_("year"), year)) if not v]
         if missing:
             raise ValidationError(
-                _("%(name)s must include a %(part)s")
-                % {"name": self._name().capitalize(), "part": " and ".join(str(m) for m in missing)},
+                _("%(label)s must include a %(part)s")
+                % {"label": self._label(), "part": " and ".join(str(m) for m in missing)},
                 code="incomplete",
             )
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
             raise ValidationError(
-                _("%(name)s must be a real date, for example 27 3 2007")
-                % {"name": self._name().capitalize()},
+                _("%(label)s must be a real date") % {"label": self._label()},
                 code="invalid",
             )
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(
-                _("%(name)s must be a real date, for example 27 3 2007")
-                % {"name": self._name().capitalize()},
+                _("%(label)s must be a real date") % {"label": self._label()},
                 code="invalid",
             ) from None
 

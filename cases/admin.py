@@ -1,0 +1,192 @@
+"""Support-admin for case data, with history.
+
+Nothing a person entered is hard-deleted, so no model here can be deleted. Rows whose changes have side effects
+(the stage and statutory dates of a case, its deadlines, exceptions and team, which write the timeline and
+recompute deadlines) are read-only: they change through the case pages and services, never behind their back.
+Plain details (a child's details, family contacts, a document's description) can be corrected here, with history.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases import services
+from cases.models import (
+    AccessLog,
+    Case,
+    CaseDocument,
+    CaseTeamMember,
+    Child,
+    Deadline,
+    DeadlineException,
+    FamilyContact,
+    TimelineEvent,
+)
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyMixin(NoDeleteMixin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Child)
+class ChildAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = (
+        "legal_last_name",
+        "legal_first_name",
+        "preferred_name",
+        "date_of_birth",
+        "council",
+        "current_setting",
+        "upn",
+    )
+    list_filter = ("council", "gender", "interpreter_needed")
+    search_fields = ("search_name", "upn", "uln", "nhs_number", "postcode")
+    list_select_related = ("council", "current_setting")
+    autocomplete_fields = ("current_setting",)
+    # The date of birth drives statutory dates (annual reviews, age limits): corrected through the case pages.
+    readonly_fields = ("council", "date_of_birth", "search_name", "created_at")
+
+    def has_add_permission(self, request):
+        # A child is added by logging a request, which starts the statutory clock.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.search_name = services.search_name_for(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(FamilyContact)
+class FamilyContactAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "relationship",
+        "child",
+        "email",
+        "phone",
+        "is_main_contact",
+        "parental_responsibility",
+        "is_archived",
+    )
+    list_filter = ("relationship", "is_main_contact", "parental_responsibility", "is_archived")
+    search_fields = ("name", "email", "phone", "child__search_name")
+    list_select_related = ("child",)
+    autocomplete_fields = ("child", "user")
+
+
+class DeadlineInline(ReadOnlyMixin, admin.TabularInline):
+    model = Deadline
+    fields = ("code", "ref", "starts_on", "due_on", "met_on", "status")
+    extra = 0
+
+
+class TeamInline(ReadOnlyMixin, admin.TabularInline):
+    model = CaseTeamMember
+    fields = ("role", "user", "organisation", "starts_on", "ends_on", "added_by")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "organisation", "added_by")
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = (
+        "reference",
+        "child",
+        "council",
+        "stage",
+        "coordinator",
+        "received_on",
+        "next_due_on",
+        "next_deadline_code",
+        "closed_on",
+    )
+    list_filter = ("stage", "council", "route", "requested_by", "primary_need")
+    search_fields = ("reference", "child__search_name", "child__upn")
+    list_select_related = ("child", "council", "coordinator")
+    date_hierarchy = "received_on"
+    inlines = (TeamInline, DeadlineInline)
+
+
+@admin.register(CaseTeamMember)
+class CaseTeamMemberAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("case", "role", "user", "organisation", "starts_on", "ends_on", "added_by")
+    list_filter = ("role", "ends_on")
+    search_fields = ("case__reference", "user__email", "user__full_name", "organisation__name")
+    list_select_related = ("case", "user", "organisation", "added_by")
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("case", "code", "ref", "starts_on", "due_on", "met_on", "status")
+    list_filter = ("code", "status", "kind")
+    search_fields = ("case__reference", "ref")
+    list_select_related = ("case",)
+    date_hierarchy = "due_on"
+
+
+@admin.register(DeadlineException)
+class DeadlineExceptionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ("case", "kind", "starts_on", "ends_on", "recorded_by", "recorded_at", "withdrawn_at")
+    list_filter = ("kind",)
+    search_fields = ("case__reference", "reason")
+    list_select_related = ("case", "recorded_by")
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Append-only and without a history table of its own: SimpleHistoryAdmin would have nothing to show.
+    list_display = ("occurred_at", "case", "kind", "summary", "actor", "visible_to_family")
+    list_filter = ("kind", "visible_to_family")
+    search_fields = ("case__reference", "summary")
+    list_select_related = ("case", "actor")
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "case",
+        "category",
+        "uploaded_by",
+        "uploaded_at",
+        "visible_to_family",
+        "withdrawn_at",
+    )
+    list_filter = ("category", "visible_to_family")
+    search_fields = ("name", "description", "case__reference")
+    list_select_related = ("case", "uploaded_by")
+    # The file itself is served only by the permission-checked case page; withdrawing goes through the service.
+    readonly_fields = (
+        "case",
+        "file",
+        "name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+    )
+    date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("at", "user", "case", "child", "action", "path")
+    list_filter = ("action",)
+    search_fields = ("user__email", "case__reference", "path")
+    list_select_related = ("user", "case", "child")
+    date_hierarchy = "at"

@@ -1,5 +1,7 @@
 """Thin views: parse the form, call a service or selector, render. Staff pages are 404 for everyone else."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -23,25 +25,36 @@ from accounts.forms import (
     PasswordResetRequestForm,
     StaffForm,
 )
-from accounts.models import Organisation
 
 # The account is created here, so Django must be told which backend vouches for it.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _admin_only(request) -> Organisation:
-    council = selectors.administered_council(request.user)
-    if council is None:
-        # Pages for council administrators do not exist for anyone else, as far as they can tell.
-        raise Http404
-    return council
+def _only_for(council_of):
+    """Deny by default: the page does not exist (404) unless `council_of(user)` finds the user's council.
+
+    Checked before the HTTP method, so not even a 405 tells an outsider that the page is there.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if council_of(request.user) is None:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
-def _inviter_only(request) -> Organisation:
-    council = selectors.inviting_council(request.user)
-    if council is None:
-        raise Http404
-    return council
+administrators_only = _only_for(selectors.administered_council)
+inviters_only = _only_for(selectors.inviting_council)
+
+
+def _posted(request):
+    """The submitted data, or None for a GET (an empty POST is still a submission and gets its errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _apply_service_error(form, error: services.ServiceError, aliases: dict | None = None) -> None:
@@ -106,18 +119,20 @@ class ChangePasswordDoneView(auth_views.PasswordChangeDoneView):
 
 
 @login_required
+@administrators_only
 @require_GET
 def staff_list(request):
-    council = _admin_only(request)
+    council = selectors.administered_council(request.user)
     staff = selectors.staff_for(user=request.user)
     return render(request, "accounts/staff_list.html", {"council": council, "staff": staff})
 
 
 @login_required
+@administrators_only
 @require_http_methods(["GET", "POST"])
 def staff_add(request):
-    council = _admin_only(request)
-    form = StaffForm(request.POST or None, council=council)
+    council = selectors.administered_council(request.user)
+    form = StaffForm(_posted(request), council=council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,9 +163,9 @@ def staff_add(request):
 
 
 @login_required
+@administrators_only
 @require_http_methods(["GET", "POST"])
 def staff_set_active(request, user_id: int, active: bool):
-    _admin_only(request)
     member = selectors.get_staff_member_for(user=request.user, pk=user_id)
     if member is None:
         raise Http404
@@ -179,10 +194,11 @@ def staff_set_active(request, user_id: int, active: bool):
 
 
 @login_required
+@inviters_only
 @require_http_methods(["GET", "POST"])
 def invite(request):
-    council = _inviter_only(request)
-    form = InvitationForm(request.POST or None, council=council)
+    council = selectors.inviting_council(request.user)
+    form = InvitationForm(_posted(request), council=council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -230,7 +246,7 @@ def accept_invitation(request, token: str):
     if selectors.email_in_use(invitation.email):
         return _account_exists(request, invitation)
     form = AcceptInvitationForm(
-        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+        _posted(request), email=invitation.email, initial={"full_name": invitation.full_name}
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cases import selectors, statutory, workflow
+from cases import selectors, services, statutory, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
 from cases.models import (
     AreaOfNeed,
@@ -23,20 +23,9 @@ def _blank(choices, label=CHOOSE):
     return [("", label), *choices]
 
 
-class LogRequestForm(forms.Form):
-    """A request that arrived by letter or email, typed in by staff with the date the council received it."""
+class ChildDetailsForm(forms.Form):
+    """The child's details, shared by logging a request and correcting the record later."""
 
-    received_on = GovUKDateField(
-        label=_("Date the council received the request"),
-        label_lower=_("the date the council received the request"),
-        help_text=_("The statutory 20 weeks start on this date, not today. For example, 27 3 2026"),
-    )
-    route = forms.ChoiceField(
-        label=_("How did the request arrive?"), choices=RequestRoute.choices[1:3], widget=forms.RadioSelect
-    )
-    requested_by = forms.ChoiceField(
-        label=_("Who made the request?"), choices=Requester.choices, widget=forms.RadioSelect
-    )
     legal_first_name = forms.CharField(label=_("Child's first name"), max_length=100)
     legal_last_name = forms.CharField(label=_("Child's last name"), max_length=100)
     preferred_name = forms.CharField(
@@ -93,6 +82,92 @@ class LogRequestForm(forms.Form):
         help_text=_("10 numbers, for example 485 777 3457"),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args, council_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["current_setting"].queryset = selectors.schools_for(council_id=council_id)
+
+    def clean_upn(self):
+        value = normalise(self.cleaned_data["upn"])
+        validate_upn(value)
+        return value
+
+    def clean_uln(self):
+        value = normalise(self.cleaned_data["uln"])
+        validate_uln(value)
+        return value
+
+    def clean_nhs_number(self):
+        value = normalise(self.cleaned_data["nhs_number"])
+        validate_nhs_number(value)
+        return value
+
+    def clean_postcode(self):
+        return " ".join(self.cleaned_data["postcode"].upper().split())
+
+    def check_age(self, *, received_on) -> None:
+        born = self.cleaned_data.get("date_of_birth")
+        if not (received_on and born):
+            return
+        if born > received_on:
+            self.add_error(
+                "date_of_birth", _("Date of birth must be on or before the date the request was received")
+            )
+        elif statutory.age_on(born, received_on) >= 25:
+            self.add_error(
+                "date_of_birth",
+                _(
+                    "The child or young person must be under 25 on the date the request was received. Check the date of birth"
+                ),
+            )
+
+    def child_details(self) -> services.ChildDetails:
+        data = self.cleaned_data
+        return services.ChildDetails(
+            legal_first_name=data["legal_first_name"].strip(),
+            legal_last_name=data["legal_last_name"].strip(),
+            preferred_name=data["preferred_name"].strip(),
+            date_of_birth=data["date_of_birth"],
+            gender=data["gender"],
+            ethnicity=data["ethnicity"],
+            home_languages=data["home_languages"],
+            interpreter_needed=data["interpreter_needed"],
+            address=data["address"],
+            postcode=data["postcode"],
+            upn=data["upn"],
+            uln=data["uln"],
+            nhs_number=data["nhs_number"],
+            current_setting_id=data["current_setting"].pk if data["current_setting"] else None,
+        )
+
+
+class EditChildForm(ChildDetailsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, received_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.received_on = received_on
+
+    def clean(self):
+        data = super().clean()
+        self.check_age(received_on=self.received_on)
+        return data
+
+
+class LogRequestForm(ChildDetailsForm):
+    """A request that arrived by letter or email, typed in by staff with the date the council received it."""
+
+    received_on = GovUKDateField(
+        label=_("Date the council received the request"),
+        label_lower=_("the date the council received the request"),
+        help_text=_("The statutory 20 weeks start on this date, not today. For example, 27 3 2026"),
+    )
+    route = forms.ChoiceField(
+        label=_("How did the request arrive?"), choices=RequestRoute.choices[1:3], widget=forms.RadioSelect
+    )
+    requested_by = forms.ChoiceField(
+        label=_("Who made the request?"), choices=Requester.choices, widget=forms.RadioSelect
+    )
     contact_name = forms.CharField(label=_("Parent or carer's full name"), max_length=200)
     contact_relationship = forms.ChoiceField(
         label=_("Their relationship to the child"), choices=FamilyContact.Relationship.choices
@@ -132,59 +207,41 @@ class LogRequestForm(forms.Form):
     )
 
     def __init__(self, *args, council_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["current_setting"].queryset = selectors.schools_for(council_id=council_id)
+        super().__init__(*args, council_id=council_id, **kwargs)
         self.fields["coordinator"].queryset = selectors.coordinators_with_load(council_id=council_id)
         self.fields["coordinator"].label_from_instance = lambda u: (
             f"{u.full_name} ({u.open_cases} open cases)"
         )
 
-    def clean_upn(self):
-        value = normalise(self.cleaned_data["upn"])
-        validate_upn(value)
-        return value
-
-    def clean_uln(self):
-        value = normalise(self.cleaned_data["uln"])
-        validate_uln(value)
-        return value
-
-    def clean_nhs_number(self):
-        value = normalise(self.cleaned_data["nhs_number"])
-        validate_nhs_number(value)
-        return value
-
-    def clean_postcode(self):
-        return " ".join(self.cleaned_data["postcode"].upper().split())
-
     def clean(self):
         data = super().clean()
-        received, born = data.get("received_on"), data.get("date_of_birth")
-        today = selectors.today()
-        if received and received > today:
+        received = data.get("received_on")
+        if received and received > selectors.today():
             self.add_error(
                 "received_on",
                 _(
                     "Date received must be today or in the past. Enter the date the council received the request"
                 ),
             )
-        elif received and born:
-            if born > received:
-                self.add_error(
-                    "date_of_birth", _("Date of birth must be on or before the date the request was received")
-                )
-            elif statutory.age_on(born, received) >= 25:
-                self.add_error(
-                    "date_of_birth",
-                    _(
-                        "The child or young person must be under 25 on the date the request was received. Check the date of birth"
-                    ),
-                )
+        else:
+            self.check_age(received_on=received)
         if data.get("secondary_need") and data.get("secondary_need") == data.get("primary_need"):
             self.add_error(
                 "secondary_need", _("Secondary area of need must be different from the primary area of need")
             )
         return data
+
+    def contacts(self) -> list[services.ContactDetails]:
+        data = self.cleaned_data
+        return [
+            services.ContactDetails(
+                name=data["contact_name"],
+                relationship=data["contact_relationship"],
+                parental_responsibility=data["contact_parental_responsibility"],
+                email=data["contact_email"],
+                phone=data["contact_phone"],
+            )
+        ]
 
 
 class TransitionForm(forms.Form):

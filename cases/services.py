@@ -359,6 +359,54 @@ def case_transition(
     return case
 
 
+def update_child_details(
+    *, case: Case, details: ChildDetails, by: User, expected_version: int | None = None
+) -> Child:
+    """Correct the child's record. History keeps every earlier value; a new setting joins the team."""
+    _require_council_staff(
+        by, case.council_id, roles={Role.COORDINATOR, Role.SERVICE_MANAGER, Role.BUSINESS_SUPPORT}
+    )
+    validate_child_age(date_of_birth=details.date_of_birth, received_on=case.received_on)
+    today = selectors.today()
+    with transaction.atomic():
+        case = _lock(case, expected_version=expected_version)
+        child = case.child
+        changed = [
+            Child._meta.get_field(name).verbose_name
+            for name, value in dataclasses.asdict(details).items()
+            if getattr(child, name) != value
+        ]
+        if not changed:
+            return child
+        old_setting_id = child.current_setting_id
+        for name, value in dataclasses.asdict(details).items():
+            setattr(child, name, value)
+        child.search_name = search_name_for(child)
+        _save_with_history(child, by=by, reason="Details corrected")
+        if old_setting_id != details.current_setting_id:
+            for member in CaseTeamMember.objects.filter(
+                case=case, role=TeamRole.SCHOOL, organisation_id=old_setting_id, ends_on__isnull=True
+            ):
+                member.ends_on = today
+                _save_with_history(member, by=by)
+            if details.current_setting_id:
+                _add_member(
+                    case=case, organisation_id=details.current_setting_id, role=TeamRole.SCHOOL, by=by
+                )
+        case.version += 1
+        _save_with_history(case, by=by, reason="Child's details corrected")
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.DETAILS,
+            summary="Child's details corrected: " + ", ".join(str(c) for c in changed),
+            by=by,
+            family=False,
+        )
+        # The date of birth drives the phase transfer deadline.
+        recompute_deadlines(case=case, by=by, today=today)
+    return child
+
+
 def allocate_coordinator(
     *, case: Case, coordinator: User, by: User, expected_version: int | None = None
 ) -> Case:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.log_request, name="log_request"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/steps/<str:name>/", views.transition, name="transition"),
+    path("<str:reference>/child/", views.edit_child, name="edit_child"),
     path("<str:reference>/allocate/", views.allocate, name="allocate"),
     path("<str:reference>/documents/new/", views.upload_document, name="upload_document"),
     path("<str:reference>/documents/<int:document_id>/", views.download_document, name="download_document"),

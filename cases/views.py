@@ -12,6 +12,7 @@ from cases.forms import (
     AllocateForm,
     CaseFilterForm,
     DocumentForm,
+    EditChildForm,
     ExceptionForm,
     LogRequestForm,
     TeamMemberForm,
@@ -116,31 +117,8 @@ def log_request(request):
         try:
             case = services.log_request(
                 council=council,
-                child=services.ChildDetails(
-                    legal_first_name=data["legal_first_name"].strip(),
-                    legal_last_name=data["legal_last_name"].strip(),
-                    preferred_name=data["preferred_name"].strip(),
-                    date_of_birth=data["date_of_birth"],
-                    gender=data["gender"],
-                    ethnicity=data["ethnicity"],
-                    home_languages=data["home_languages"],
-                    interpreter_needed=data["interpreter_needed"],
-                    address=data["address"],
-                    postcode=data["postcode"],
-                    upn=data["upn"],
-                    uln=data["uln"],
-                    nhs_number=data["nhs_number"],
-                    current_setting_id=data["current_setting"].pk if data["current_setting"] else None,
-                ),
-                contacts=[
-                    services.ContactDetails(
-                        name=data["contact_name"],
-                        relationship=data["contact_relationship"],
-                        parental_responsibility=data["contact_parental_responsibility"],
-                        email=data["contact_email"],
-                        phone=data["contact_phone"],
-                    )
-                ],
+                child=form.child_details(),
+                contacts=form.contacts(),
                 received_on=data["received_on"],
                 route=data["route"],
                 requested_by=data["requested_by"],
@@ -407,3 +385,32 @@ def end_team_member(request, reference, member_id):
     services.end_team_membership(member=member, by=request.user)
     messages.success(request, _("They have left the case team."))
     return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_child(request, reference):
+    _staff_only(request, roles={Role.COORDINATOR, Role.SERVICE_MANAGER, Role.BUSINESS_SUPPORT})
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    child = case.child
+    initial = {field: getattr(child, field) for field in EditChildForm.base_fields if hasattr(child, field)}
+    initial.update(current_setting=child.current_setting_id, version=case.version)
+    form = EditChildForm(
+        request.POST or None, initial=initial, council_id=case.council_id, received_on=case.received_on
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_child_details(
+                case=case,
+                details=form.child_details(),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("The child's details have been updated."))
+            return redirect("cases:detail", reference=reference)
+    return render(
+        request, "cases/edit_child.html", {"form": form, "case": case}, status=400 if form.errors else 200
+    )

@@ -144,10 +144,9 @@ KNOWN_CAUSES = [
     (
         "region",
         "govuk-phase-banner",
-        "templates/base.html lines 29-37 put the phase banner and 'Signed in as' outside every landmark. "
+        "templates/base.html lines 29-31 put the phase banner outside every landmark. "
         "Fix: as GOV.UK Frontend 6's page template does, wrap the header, service navigation and phase banner "
-        'in <header class="govuk-template__header"> (make line 18 <div class="govuk-header">) and move the '
-        "signed-in line into that header or into <main>.",
+        'in <header class="govuk-template__header"> (and make line 18 <div class="govuk-header">).',
     ),
     (
         "region",

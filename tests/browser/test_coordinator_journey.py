@@ -182,6 +182,7 @@ def test_log_request_with_bad_input_shows_the_error_summary_and_keeps_what_was_t
     expect(page).to_have_title(re.compile(r"^Error: Log a request"))
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     links = summary.get_by_role("link")
+    print("SUMMARY", summary.inner_html())
     expect(links).to_have_count(2)
     expect(links.nth(0)).to_have_text(
         "Date received must be today or in the past. Enter the date the council received the request"

@@ -1,5 +1,6 @@
 """The write paths: each use case checks permission, stamps who and when, and keeps the deadlines right."""
 
+import dataclasses
 import datetime
 from datetime import date
 
@@ -394,3 +395,39 @@ class TestDocuments:
         assert document.withdrawn_at is not None
         assert document.file.storage.exists(document.file.name)
         assert document.history.first().history_user == coordinator
+
+
+class TestChildDetails:
+    def test_correcting_details_keeps_history_and_moves_the_school(self, case, coordinator, council, school):
+        new_school = factories.SchoolFactory(council=council, name="Hill Rise Academy")
+        details = dataclasses.replace(
+            services_child(case), legal_first_name="Amarachi", current_setting_id=new_school.pk
+        )
+        services.update_child_details(case=case, details=details, by=coordinator)
+        case.refresh_from_db()
+        assert case.child.legal_first_name == "Amarachi"
+        assert case.child.history.first().history_user == coordinator
+        assert case.child.history.last().legal_first_name != "Amarachi"
+        schools = CaseTeamMember.objects.filter(case=case, role="school")
+        assert {(m.organisation_id, m.ends_on is None) for m in schools} == {(school.pk, False), (new_school.pk, True)}
+        event = TimelineEvent.objects.filter(case=case, kind="details").get()
+        assert event.summary == "Child's details corrected: first name, current school or setting"
+
+    def test_a_date_of_birth_making_them_25_is_refused(self, case, coordinator):
+        details = dataclasses.replace(services_child(case), date_of_birth=date(1990, 1, 1))
+        with pytest.raises(services.ServiceError, match="under 25"):
+            services.update_child_details(case=case, details=details, by=coordinator)
+
+    def test_families_cannot_edit(self, case, parent):
+        with pytest.raises(services.ServiceError, match="permission"):
+            services.update_child_details(case=case, details=services_child(case), by=parent)
+
+
+def services_child(case) -> services.ChildDetails:
+    child = case.child
+    return services.ChildDetails(
+        legal_first_name=child.legal_first_name,
+        legal_last_name=child.legal_last_name,
+        date_of_birth=child.date_of_birth,
+        current_setting_id=child.current_setting_id,
+    )

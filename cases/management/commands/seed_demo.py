@@ -42,7 +42,9 @@ ACCOUNTS: tuple[Account, ...] = (
     Account("coordinator", Role.COORDINATOR, "Laura Fletcher", "EHC coordinator", "council"),
     Account("coordinator2", Role.COORDINATOR, "Tom Okoye", "EHC coordinator", "council"),
     Account("coordinator3", Role.COORDINATOR, "Shabana Iqbal", "Senior EHC coordinator", "council"),
-    Account("manager", Role.SERVICE_MANAGER, "Susan Whitfield", "Head of SEND assessment and review", "council"),
+    Account(
+        "manager", Role.SERVICE_MANAGER, "Susan Whitfield", "Head of SEND assessment and review", "council"
+    ),
     Account("support", Role.BUSINESS_SUPPORT, "Corinne Hughes", "SEND business support officer", "council"),
     Account("support2", Role.BUSINESS_SUPPORT, "Marta Nowicka", "SEND business support assistant", "council"),
     Account("admin", Role.ADMINISTRATOR, "Owen Price", "SEND systems administrator", "council"),
@@ -55,13 +57,32 @@ ACCOUNTS: tuple[Account, ...] = (
         Discipline.EDUCATIONAL_PSYCHOLOGY,
     ),
     Account(
-        "ep2", Role.SPECIALIST, "Chipo Dlamini", "Educational psychologist", "council", Discipline.EDUCATIONAL_PSYCHOLOGY
+        "ep2",
+        Role.SPECIALIST,
+        "Chipo Dlamini",
+        "Educational psychologist",
+        "council",
+        Discipline.EDUCATIONAL_PSYCHOLOGY,
     ),
     Account(
-        "salt", Role.SPECIALIST, "Fiona Kerr", "Speech and language therapist", "nhs", Discipline.SPEECH_AND_LANGUAGE
+        "salt",
+        Role.SPECIALIST,
+        "Fiona Kerr",
+        "Speech and language therapist",
+        "nhs",
+        Discipline.SPEECH_AND_LANGUAGE,
     ),
-    Account("ot", Role.SPECIALIST, "Ravi Mahmood", "Occupational therapist", "nhs", Discipline.OCCUPATIONAL_THERAPY),
-    Account("health", Role.SPECIALIST, "Dr Kelechi Adeyemi", "Community paediatrician", "nhs", Discipline.HEALTH),
+    Account(
+        "ot",
+        Role.SPECIALIST,
+        "Ravi Mahmood",
+        "Occupational therapist",
+        "nhs",
+        Discipline.OCCUPATIONAL_THERAPY,
+    ),
+    Account(
+        "health", Role.SPECIALIST, "Dr Kelechi Adeyemi", "Community paediatrician", "nhs", Discipline.HEALTH
+    ),
     Account(
         "socialcare",
         Role.SPECIALIST,
@@ -183,7 +204,9 @@ STORIES: tuple[Story, ...] = (
     Story(33, "deciding_to_assess", (START,), coordinator=2, panel=("panel", "panel3"), setting="nursery"),
     # Assessing: advice being gathered (decision whether to issue due at 16 weeks).
     Story(60, "assessing", assessed(37), coordinator=0, specialists=("ep", "salt"), login="parent4"),
-    Story(95, "assessing", assessed(40), coordinator=0, specialists=("ep", "ot", "health"), setting="special"),
+    Story(
+        95, "assessing", assessed(40), coordinator=0, specialists=("ep", "ot", "health"), setting="special"
+    ),
     Story(106, "assessing", assessed(41), coordinator=1, specialists=("ep2", "socialcare")),
     Story(125, "assessing", assessed(42), coordinator=0, specialists=("ep", "salt"), supporter=True),
     Story(
@@ -350,7 +373,9 @@ STORIES: tuple[Story, ...] = (
         (START, ("refuse_assessment", 40)),
         coordinator=1,
         supporter=True,
-        extra={"reason": "The school's SEN support has not yet been tried for two terms; needs can be met at SEN support."},
+        extra={
+            "reason": "The school's SEN support has not yet been tried for two terms; needs can be met at SEN support."
+        },
     ),
     Story(
         400,
@@ -365,14 +390,18 @@ STORIES: tuple[Story, ...] = (
         (*assessed(39, start=2), ("start_issue_decision", 88), ("refuse_plan", 110)),
         coordinator=0,
         specialists=("ep",),
-        extra={"reason": "The assessment found needs can be met from the school's resources with an SEN support plan."},
+        extra={
+            "reason": "The assessment found needs can be met from the school's resources with an SEN support plan."
+        },
     ),
     Story(
         75,
         "withdrawn",
         (START, ("withdraw", 20)),
         coordinator=1,
-        extra={"reason": "The family withdrew the request: the school has added daily speech and language support."},
+        extra={
+            "reason": "The family withdrew the request: the school has added daily speech and language support."
+        },
     ),
     Story(
         230,
@@ -389,14 +418,18 @@ STORIES: tuple[Story, ...] = (
         coordinator=0,
         setting="secondary",
         age=17,
-        extra={"reason": "Young person started an apprenticeship and no longer needs special educational provision."},
+        extra={
+            "reason": "Young person started an apprenticeship and no longer needs special educational provision."
+        },
     ),
     Story(
         600,
         "transferred_out",
         (*issued(138), ("transfer_out", 400)),
         coordinator=1,
-        extra={"reason": "The family moved to Hilltop County Council; the plan was transferred under reg 15."},
+        extra={
+            "reason": "The family moved to Hilltop County Council; the plan was transferred under reg 15."
+        },
     ),
     Story(
         90,
@@ -471,7 +504,11 @@ class Seeder:
                 organisation=self.orgs[account.org],
                 discipline=account.discipline,
             )
-        self.coordinators = [self.users["coordinator"], self.users["coordinator2"], self.users["coordinator3"]]
+        self.coordinators = [
+            self.users["coordinator"],
+            self.users["coordinator2"],
+            self.users["coordinator3"],
+        ]
         for index, story in enumerate(STORIES):
             case = self.tell(story, index)
             case.refresh_from_db()
@@ -681,4 +718,3 @@ class Seeder:
         when = timezone.make_aware(datetime.combine(at, time(9, 0))) + timedelta(minutes=self.minute)
         TimelineEvent.objects.filter(pk__gt=last).update(occurred_at=when)
         return result
-

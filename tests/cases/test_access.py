@@ -1,0 +1,320 @@
+"""Deny by default: who may open which case page, checked for every page and every kind of user.
+
+Outsiders get 404, never 403: a case that is not yours does not exist, as far as you can tell.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import OrganisationKind, Role
+from cases import services
+from cases.models import AccessLog, CaseTeamMember, TeamRole
+from tests import factories
+from tests.cases.test_views import Page
+
+pytestmark = pytest.mark.django_db
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_private(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class World:
+    case: object
+    other_case: object
+    document: object
+    staff_document: object
+    member: object
+    users: dict
+
+
+@pytest.fixture
+def world(council, other_council, school, coordinator, manager, business_support, parent, senco):
+    """One case, and one person of every kind who might try to open it."""
+    case = factories.make_case(
+        council=council, by=business_support, coordinator=coordinator, school=school, first_name="Amara"
+    )
+    factories.add_family_member(case, parent)
+
+    other_parent = factories.UserFactory(role=Role.PARENT, organisation=None, full_name="Daniel Otherparent")
+    other_case = factories.make_case(
+        council=council, by=business_support, coordinator=coordinator, first_name="Bola", last_name="Adeyemi"
+    )
+    factories.add_family_member(other_case, other_parent)
+
+    other_school = factories.SchoolFactory(name="Hill Park School", council=council)
+    nhs = factories.SchoolFactory(name="Riverside NHS Trust", kind=OrganisationKind.NHS, council=council)
+    specialist = factories.UserFactory(role=Role.SPECIALIST, organisation=nhs, full_name="Howard Specialist")
+    former = factories.UserFactory(role=Role.SPECIALIST, organisation=nhs, full_name="Fiona Former")
+    today = timezone.localdate()
+    CaseTeamMember.objects.create(
+        case=case,
+        user=former,
+        role=TeamRole.SPECIALIST,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+
+    upload = SimpleUploadedFile("school report.pdf", PDF_BYTES, content_type="application/pdf")
+    document = services.add_document(case=case, upload=upload, category="school_report", by=coordinator)
+    upload = SimpleUploadedFile("staff notes.pdf", PDF_BYTES, content_type="application/pdf")
+    staff_document = services.add_document(
+        case=case, upload=upload, category="other", by=coordinator, visible_to_family=False
+    )
+    member = CaseTeamMember.objects.get(case=case, organisation=school)
+
+    deactivated = factories.staff(Role.COORDINATOR, council, full_name="Gone Coordinator")
+    deactivated.is_active = False
+    deactivated.save()
+
+    users = {
+        "anonymous": None,
+        "coordinator": coordinator,
+        "manager": manager,
+        "business_support": business_support,
+        "other_council_coordinator": factories.staff(Role.COORDINATOR, other_council, full_name="Hilda Hill"),
+        "other_council_manager": factories.staff(Role.SERVICE_MANAGER, other_council, full_name="Hal Hill"),
+        "parent_on_team": parent,
+        "other_parent": other_parent,
+        "senco_on_team": senco,
+        "other_senco": factories.UserFactory(role=Role.SENCO, organisation=other_school, full_name="Sam Senco"),
+        "specialist_not_on_team": specialist,
+        "panel_not_on_team": factories.staff(Role.PANEL_MEMBER, council, full_name="Sonia Panel"),
+        "ended_member": former,
+        "deactivated": deactivated,
+    }
+    return World(case, other_case, document, staff_document, member, users)
+
+
+# (method, url) for every page in cases/urls.py.
+PAGES = {
+    "list": ("get", lambda w: reverse("cases:list")),
+    "caseload": ("get", lambda w: reverse("cases:caseload")),
+    "unallocated": ("get", lambda w: reverse("cases:unallocated")),
+    "log_request_get": ("get", lambda w: reverse("cases:log_request")),
+    "log_request_post": ("post", lambda w: reverse("cases:log_request")),
+    "detail": ("get", lambda w: reverse("cases:detail", args=[w.case.reference])),
+    "transition_get": (
+        "get",
+        lambda w: reverse("cases:transition", args=[w.case.reference, "start_assessment_decision"]),
+    ),
+    "transition_post": (
+        "post",
+        lambda w: reverse("cases:transition", args=[w.case.reference, "start_assessment_decision"]),
+    ),
+    "allocate_get": ("get", lambda w: reverse("cases:allocate", args=[w.case.reference])),
+    "allocate_post": ("post", lambda w: reverse("cases:allocate", args=[w.case.reference])),
+    "upload_get": ("get", lambda w: reverse("cases:upload_document", args=[w.case.reference])),
+    "upload_post": ("post", lambda w: reverse("cases:upload_document", args=[w.case.reference])),
+    "download": (
+        "get",
+        lambda w: reverse("cases:download_document", args=[w.case.reference, w.document.pk]),
+    ),
+    "withdraw_get": (
+        "get",
+        lambda w: reverse("cases:withdraw_document", args=[w.case.reference, w.document.pk]),
+    ),
+    "withdraw_post": (
+        "post",
+        lambda w: reverse("cases:withdraw_document", args=[w.case.reference, w.document.pk]),
+    ),
+    "record_exception_get": ("get", lambda w: reverse("cases:record_exception", args=[w.case.reference])),
+    "record_exception_post": ("post", lambda w: reverse("cases:record_exception", args=[w.case.reference])),
+    "add_team_member_get": ("get", lambda w: reverse("cases:add_team_member", args=[w.case.reference])),
+    "add_team_member_post": ("post", lambda w: reverse("cases:add_team_member", args=[w.case.reference])),
+    "end_team_member_post": (
+        "post",
+        lambda w: reverse("cases:end_team_member", args=[w.case.reference, w.member.pk]),
+    ),
+}
+LIST_PAGES = {"list", "caseload", "unallocated", "log_request_get", "log_request_post"}
+CASE_PAGES = set(PAGES) - LIST_PAGES
+
+# What an allowed person gets: the page (GET), the form back with errors (an empty POST), or done (302).
+ALLOWED = {name: 400 if method == "post" else 200 for name, (method, _) in PAGES.items()}
+ALLOWED["end_team_member_post"] = 302
+LOGIN = "login"
+NOT_FOUND = 404
+
+
+def expect(allowed: set[str]) -> dict[str, object]:
+    return {page: ALLOWED[page] if page in allowed else NOT_FOUND for page in PAGES}
+
+
+EVERY_PAGE = set(PAGES)
+FAMILY_PAGES = {"list", "detail", "download", "upload_get", "upload_post"}
+OUTSIDER_PAGES = {"list"}
+
+EXPECTED = {
+    "anonymous": dict.fromkeys(PAGES, LOGIN),
+    "coordinator": expect(EVERY_PAGE),
+    "manager": expect(EVERY_PAGE - {"caseload"}),
+    "business_support": expect(EVERY_PAGE - {"caseload", "record_exception_get", "record_exception_post"}),
+    # Their own council's lists work for them; nothing of this council's case does.
+    "other_council_coordinator": expect(LIST_PAGES),
+    "other_council_manager": expect(LIST_PAGES - {"caseload"}),
+    "parent_on_team": expect(FAMILY_PAGES),
+    "other_parent": expect(OUTSIDER_PAGES),
+    "senco_on_team": expect(FAMILY_PAGES),
+    "other_senco": expect(OUTSIDER_PAGES),
+    "specialist_not_on_team": expect(OUTSIDER_PAGES),
+    "panel_not_on_team": expect(OUTSIDER_PAGES),
+    "ended_member": expect(OUTSIDER_PAGES),
+    "deactivated": dict.fromkeys(PAGES, LOGIN),
+}
+
+MATRIX = [
+    pytest.param(role, page, outcome, id=f"{role}-{page}")
+    for role, outcomes in EXPECTED.items()
+    for page, outcome in outcomes.items()
+]
+
+
+@pytest.mark.parametrize(("role", "page", "outcome"), MATRIX)
+def test_who_may_open_what(client, world, role, page, outcome):
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    method, url_for = PAGES[page]
+    url = url_for(world)
+
+    response = getattr(client, method)(url)
+
+    if outcome == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/login/?next={quote(url)}"
+    else:
+        assert response.status_code == outcome
+    if response.status_code in (302, 404) or outcome == LOGIN:
+        # Nothing about the child leaks to someone turned away.
+        assert b"Amara" not in b"".join(getattr(response, "streaming_content", [response.content]))
+
+
+def test_outsiders_get_not_found_never_forbidden_for_a_staff_only_document(client, world):
+    """A family-visible document opens for the family; a staff-only one does not exist for them."""
+    url = reverse("cases:download_document", args=[world.case.reference, world.staff_document.pk])
+    for role in ("parent_on_team", "senco_on_team", "other_parent", "other_council_coordinator"):
+        client.force_login(world.users[role])
+        assert client.get(url).status_code == 404, role
+    client.force_login(world.users["coordinator"])
+    assert client.get(url).status_code == 200
+
+
+def test_a_document_of_another_case_cannot_be_reached_through_your_own_case(client, world):
+    other_doc = services.add_document(
+        case=world.other_case,
+        upload=SimpleUploadedFile("bola.pdf", PDF_BYTES, content_type="application/pdf"),
+        category="other",
+        by=world.users["coordinator"],
+    )
+    client.force_login(world.users["parent_on_team"])
+
+    response = client.get(reverse("cases:download_document", args=[world.case.reference, other_doc.pk]))
+
+    assert response.status_code == 404
+
+
+def test_a_deactivated_user_cannot_sign_in(client, world):
+    deactivated = world.users["deactivated"]
+    assert not client.login(email=deactivated.email, password=factories.PASSWORD)
+    assert client.login(email=world.users["coordinator"].email, password=factories.PASSWORD)
+
+
+def test_a_user_deactivated_while_signed_in_is_shut_out_at_once(client, world, coordinator):
+    client.force_login(coordinator)
+    url = reverse("cases:detail", args=[world.case.reference])
+    assert client.get(url).status_code == 200
+
+    coordinator.is_active = False
+    coordinator.save()
+
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def _references(page: Page) -> set[str]:
+    return {ref for row in page.table("case-table") for ref in re.findall(r"EHC-\d{4}-\d{5}", row[0])}
+
+
+def test_a_parent_sees_only_their_own_familys_cases(client, world):
+    client.force_login(world.users["parent_on_team"])
+
+    page = Page(client.get(reverse("cases:list")))
+
+    assert page.status == 200
+    assert _references(page) == {world.case.reference}
+    assert "Bola Adeyemi" not in page.text
+    assert "Amara Okafor" in page.text
+
+
+def test_staff_lists_never_show_another_councils_cases(client, world):
+    theirs = factories.make_case(council=world.users["other_council_coordinator"].organisation)
+    client.force_login(world.users["other_council_manager"])
+
+    page = Page(client.get(reverse("cases:list")))
+
+    assert _references(page) == {theirs.reference}
+    assert "Amara" not in page.text
+
+
+def test_each_view_of_a_case_is_logged(client, world):
+    parent = world.users["parent_on_team"]
+    client.force_login(parent)
+    url = reverse("cases:detail", args=[world.case.reference])
+
+    client.get(url)
+    client.get(url)
+    client.get(reverse("cases:download_document", args=[world.case.reference, world.document.pk]))
+
+    logged = list(AccessLog.objects.order_by("at", "id").values_list("user", "case", "child", "action", "path"))
+    child = world.case.child_id
+    assert logged == [
+        (parent.pk, world.case.pk, child, "view_case", url),
+        (parent.pk, world.case.pk, child, "view_case", url),
+        (
+            parent.pk,
+            world.case.pk,
+            child,
+            f"download_document:{world.document.pk}",
+            reverse("cases:download_document", args=[world.case.reference, world.document.pk]),
+        ),
+    ]
+
+
+def test_a_refused_look_is_not_logged_as_a_view(client, world):
+    client.force_login(world.users["other_parent"])
+
+    client.get(reverse("cases:detail", args=[world.case.reference]))
+
+    assert not AccessLog.objects.exists()
+
+
+def test_one_click_allocation_does_not_redirect_off_site(client, world, business_support):
+    """The allocate form's `next` must be a page of this service, or anyone can craft a phishing hop."""
+    unallocated = factories.make_case(council=world.case.council, by=business_support, first_name="Chidi")
+    client.force_login(business_support)
+
+    response = client.post(
+        reverse("cases:allocate", args=[unallocated.reference]),
+        {
+            "coordinator": world.users["coordinator"].pk,
+            "version": unallocated.version,
+            "next": "https://evil.example/login",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not response["Location"].startswith(("http://", "https://", "//"))

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -10,5 +12,7 @@ class StaticAndGovukAssetsMiddleware(WhiteNoiseMiddleware):
     """
 
     def __init__(self, get_response=None, settings=settings):
+        # In development and tests files come from the finders; collectstatic fills this folder in production.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         super().__init__(get_response, settings=settings)
         self.add_files(str(settings.GOVUK_ASSETS_DIR), prefix="assets/")

@@ -372,3 +372,31 @@ class TeamMemberForm(forms.Form):
             organisation__council_id=council_id
         ) | User.objects.filter(is_active=True, organisation_id=council_id)
         self.fields["user"].label_from_instance = lambda u: f"{u.full_name} – {u.get_role_display()}"
+
+
+class InviteToCaseForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Who are you inviting?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("parent", _("A parent or carer")),
+            ("young_person", _("The young person (16 or over)")),
+            ("senco", _("A school SENCo")),
+            ("supporter", _("A supporter the family has asked for, such as SENDIASS")),
+        ],
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We will send them a link to join. It works once and expires in 14 days"),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Their school or organisation (SENCo and supporter only)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not applicable"),
+    )
+
+    def __init__(self, *args, council_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.partner_organisations(council_id=council_id)

@@ -218,6 +218,13 @@ def schools_for(*, council_id: int | None) -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=OrganisationKind.SCHOOL, council_id=council_id, is_active=True)
 
 
+def partner_organisations(*, council_id: int) -> QuerySet[Organisation]:
+    """Schools and charities in the council's area, for inviting their staff onto a case."""
+    return Organisation.objects.filter(
+        council_id=council_id, kind__in=[OrganisationKind.SCHOOL, OrganisationKind.CHARITY], is_active=True
+    ).order_by("kind", "name")
+
+
 def document_for(*, user: User, reference: str, document_id: int) -> CaseDocument:
     case = get_case_for(user=user, reference=reference)
     qs = CaseDocument.objects.filter(case=case, pk=document_id, withdrawn_at__isnull=True)

@@ -567,6 +567,78 @@ def add_team_member(
     return member
 
 
+# Who an invitation to a case makes the new person, on the case team.
+TEAM_ROLE_FOR_INVITED = {
+    Role.PARENT: TeamRole.FAMILY,
+    Role.YOUNG_PERSON: TeamRole.YOUNG_PERSON,
+    Role.SUPPORTER: TeamRole.SUPPORTER,
+    Role.SENCO: TeamRole.SCHOOL,
+}
+
+
+def invite_to_case(
+    *, case: Case, email: str, full_name: str, role: str, by: User, organisation: Organisation | None = None
+):
+    """Bring a family member, young person, SENCo or supporter onto the case team.
+
+    Someone who already has an account joins straight away; anyone else gets an invitation link and joins the
+    team when they accept it (see `join_case_from_invitation`).
+    """
+    from accounts import services as account_services
+
+    _require_council_staff(
+        by, case.council_id, roles={Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER}
+    )
+    if role not in TEAM_ROLE_FOR_INVITED:
+        raise ServiceError("Choose who you are inviting", field="role")
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None:
+        if existing.role in COUNCIL_ROLES:
+            raise ServiceError(
+                "That email address belongs to council staff. Add them to the team instead", field="email"
+            )
+        return add_team_member(
+            case=case, role=TEAM_ROLE_FOR_INVITED.get(existing.role, TeamRole.FAMILY), by=by, user=existing
+        )
+    try:
+        with transaction.atomic():
+            invitation = account_services.create_invitation(
+                email=email,
+                full_name=full_name,
+                role=role,
+                by=by,
+                organisation=organisation,
+                purpose={"kind": "join_case", "case_id": case.pk, "team_role": TEAM_ROLE_FOR_INVITED[role]},
+            )
+            _timeline(
+                case=case,
+                kind=TimelineEvent.Kind.TEAM,
+                summary=f"{full_name or email} was invited to join the team as {TeamRole(TEAM_ROLE_FOR_INVITED[role]).label.lower()}",
+                by=by,
+                family=False,
+            )
+    except account_services.ServiceError as error:
+        raise ServiceError(error.message, field=error.field) from None
+    return invitation
+
+
+def join_case_from_invitation(invitation, user: User) -> None:
+    """Runs inside the transaction that accepts the invitation, so the account and the membership go together."""
+    purpose = invitation.purpose
+    case = Case.objects.filter(pk=purpose.get("case_id")).first()
+    if case is None or not case.is_open:
+        return
+    _add_member(
+        case=case, user=user, role=purpose.get("team_role", TeamRole.FAMILY), by=invitation.invited_by
+    )
+    _timeline(
+        case=case,
+        kind=TimelineEvent.Kind.TEAM,
+        summary=f"{user.full_name} accepted the invitation and joined the team",
+        by=user,
+    )
+
+
 def end_team_membership(*, member: CaseTeamMember, by: User) -> CaseTeamMember:
     _require_council_staff(by, member.case.council_id)
     with transaction.atomic():

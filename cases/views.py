@@ -14,6 +14,7 @@ from cases.forms import (
     DocumentForm,
     EditChildForm,
     ExceptionForm,
+    InviteToCaseForm,
     LogRequestForm,
     TeamMemberForm,
     TransitionForm,
@@ -413,4 +414,42 @@ def edit_child(request, reference):
             return redirect("cases:detail", reference=reference)
     return render(
         request, "cases/edit_child.html", {"form": form, "case": case}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_to_case(request, reference):
+    _staff_only(request, roles={Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER})
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    form = InviteToCaseForm(request.POST or None, council_id=case.council_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.invite_to_case(
+                case=case,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                organisation=data["organisation"],
+                by=request.user,
+            )
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            if isinstance(result, CaseTeamMember):
+                messages.success(
+                    request,
+                    _("%(name)s already had an account and has joined the team.")
+                    % {"name": data["full_name"]},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s. They join the team when they accept it.")
+                    % {"email": data["email"]},
+                )
+            return redirect("cases:detail", reference=reference)
+    return render(
+        request, "cases/invite_to_case.html", {"form": form, "case": case}, status=400 if form.errors else 200
     )

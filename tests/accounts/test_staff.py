@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Discipline, Role, User
@@ -293,7 +294,7 @@ def test_empty_form_names_every_missing_answer(login, administrator):
 # --- Deactivating and reactivating ------------------------------------------------------------------------
 
 
-def test_deactivating_asks_first_then_stops_them_signing_in(client, login, administrator, member):
+def test_deactivating_asks_first_then_stops_them_signing_in(login, administrator, member):
     admin_client = login(administrator)
     url = reverse("accounts:staff_deactivate", args=[member.pk])
     assert "Deactivate Pat Panel?" in page_text(admin_client.get(url))
@@ -306,14 +307,14 @@ def test_deactivating_asks_first_then_stops_them_signing_in(client, login, admin
     assert not member.is_active
     assert member.history.first().history_user == administrator
     assert User.objects.filter(pk=member.pk).exists()
-    response = client.post(
+    response = Client().post(
         reverse("accounts:login"), {"username": "pat@council.example", "password": factories.PASSWORD}
     )
     assert response.status_code == 400
 
 
-def test_a_deactivated_person_already_signed_in_is_signed_out(login, administrator, member, client):
-    member_client = client
+def test_a_deactivated_person_already_signed_in_is_signed_out(member):
+    member_client = Client()
     member_client.force_login(member)
     member.is_active = False
     member.save()
@@ -324,7 +325,7 @@ def test_a_deactivated_person_already_signed_in_is_signed_out(login, administrat
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_reactivating_lets_them_sign_in_again(client, login, administrator, member):
+def test_reactivating_lets_them_sign_in_again(login, administrator, member):
     member.is_active = False
     member.save()
     admin_client = login(administrator)
@@ -336,7 +337,7 @@ def test_reactivating_lets_them_sign_in_again(client, login, administrator, memb
     assert response.url == STAFF
     member.refresh_from_db()
     assert member.is_active
-    assert client.login(email="pat@council.example", password=factories.PASSWORD)
+    assert Client().login(email="pat@council.example", password=factories.PASSWORD)
 
 
 def test_administrators_cannot_deactivate_themselves(login, administrator):

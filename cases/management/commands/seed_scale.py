@@ -1,0 +1,874 @@
+"""`python manage.py seed_scale --cases N [--council NAME]`: realistic volume for benchmarks.
+
+Each case's life is simulated in memory (the workflow's own `check()` validates every step, so no case is in
+a state the service could not have produced), then rows are written with bulk_create in batches:
+
+* stages in the proportions of a mature service (most cases are issued plans; a few thousand in assessment at
+  50,000) with received dates spread over six years;
+* deadline rows exactly as `recompute_deadlines` would have left them after each step: computed by
+  `cases.statutory`, statuses from `deadline_status` with the recorded exceptions, rows the law stopped
+  asking for (past review cycles) kept as cancelled, and `next_due_on` / `next_deadline_code` as
+  `_update_next_due` sets them;
+* timeline events for every step (same wording as the services), team changes, exceptions and notes;
+* history rows (simple-history) for the audited models through `bulk_create_with_history`, attributed to the
+  staff member who acted, unless --no-history.
+
+Coordinators: one per 120 cases, so a coordinator has a typical caseload of about 90-100 open cases.
+"""
+
+import math
+import random
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
+from cases import demo, statutory, workflow
+from cases.models import (
+    Case,
+    CaseReferenceCounter,
+    CaseTeamMember,
+    Child,
+    Deadline,
+    DeadlineException,
+    FamilyContact,
+    RequestRoute,
+    Requester,
+    TeamRole,
+    TimelineEvent,
+)
+from cases.services import search_name_for
+
+Stage = workflow.Stage
+TRANSITIONS = workflow.TRANSITIONS
+MAX_AGO = 6 * 365
+CASES_PER_COORDINATOR = 120
+DEFAULT_COUNCIL = "Northshire County Council"
+
+# Share of all cases at each stage: a mature service holds mostly issued plans.
+STAGE_WEIGHTS: dict[Stage, float] = {
+    Stage.REQUEST_RECEIVED: 1.5,
+    Stage.DECIDING_TO_ASSESS: 3,
+    Stage.ASSESSING: 6,
+    Stage.DECIDING_TO_ISSUE: 2,
+    Stage.DRAFT_PLAN: 3,
+    Stage.FINAL_ISSUED: 52,
+    Stage.UNDER_REVIEW: 12,
+    Stage.NOT_ASSESSED: 7,
+    Stage.NOT_ISSUED: 2,
+    Stage.WITHDRAWN: 3,
+    Stage.CEASED: 7,
+    Stage.TRANSFERRED_OUT: 1.5,
+}
+REASONS = {
+    "refuse_assessment": (
+        "Needs can be met through SEN support; the graduated approach has not yet been tried for two terms.",
+        "Evidence shows good progress with the support already in place.",
+    ),
+    "refuse_plan": ("The assessment found needs can be met from the school's resources with an SEN support plan.",),
+    "withdraw": (
+        "The family withdrew the request: the school has put extra support in place.",
+        "The family moved out of the area before the assessment started.",
+    ),
+    "cease_plan": (
+        "Young person started an apprenticeship and no longer needs special educational provision.",
+        "Young person left education and does not wish to continue.",
+        "Needs are now met without an EHC plan, agreed at annual review.",
+    ),
+    "transfer_out": ("The family moved to another council; the plan was transferred under reg 15.",),
+}
+NOTES = (
+    ("Phone call with the family about next steps", True),
+    ("Email from the SENCo with the updated provision map", False),
+    ("Parent's views (section A) received", True),
+    ("Child's views received (one-page profile)", True),
+    ("Advice requested from educational psychology", True),
+    ("Advice requested from the school (Appendix B)", True),
+    ("Advice requested from health", True),
+    ("Advice requested from social care", True),
+    ("Advice received from the school", True),
+    ("Advice received from educational psychology", True),
+    ("Advice received from health", True),
+    ("Advice received from social care", True),
+    ("Case discussed in supervision", False),
+    ("Interpreter booked for the next meeting", False),
+    ("Family asked for a copy of the paperwork by post", True),
+    ("School consultation sent", True),
+    ("School responded to consultation", True),
+    ("Transport application discussed with the family", True),
+    ("Personal budget enquiry from the family", True),
+    ("Mediation information sent to the family", True),
+    ("Complaint received and logged", False),
+    ("Review paperwork received from the school", True),
+    ("Provision costs checked with finance", False),
+)
+SCHOOL_KINDS = (
+    # kind, how many of 300, ages (low, high), name patterns
+    ("primary", 200, (4, 10), ("{p} Primary School", "St {s}'s CofE Primary School", "{p} Infant School",
+                               "{p} Junior School", "St {s}'s Catholic Primary School", "{p} Primary Academy")),
+    ("secondary", 45, (11, 17), ("{p} Academy", "{p} High School", "{p} School", "St {s}'s Catholic High School")),
+    ("special", 20, (4, 18), ("{p} Special School", "{p} School", "{p} Academy (special)")),
+    ("nursery", 20, (2, 4), ("{p} Day Nursery", "{p} Nursery School", "Little {p} Pre-School")),
+    ("college", 15, (16, 24), ("{p} College", "{p} Sixth Form College")),
+)  # fmt: skip
+PLACES = demo._split(
+    "Oakwood Hillside Meadowbank Kingsmead Brookfield Ashford Thornbury Whitley Elmstead Fairfield Greenacres "
+    "Hollybank Lowfield Marshgate Newbridge Northfield Parkside Queensway Redhill Southgate Stonebridge Sunnyside "
+    "Templeton Upton Westfield Willowbrook Woodlands Ashgrove Beacon Birchwood Castleton Chestnut Coppice Dale "
+    "Eastbrook Fernhill Foxley Glebe Harewood Heathfield Highcliffe Ivydale Kingfisher Lakeside Larkrise Linden "
+    "Millfield Moorside Netherton Orchard Pinewood Riverside Rosewood Sandhill Springwell Stanton Sycamore "
+    "Valley Wellgate Whitecross Windmill Wychwood Yewtree Abbeyfield Brambles Cherrytree Hawthorn Mapleton"
+)
+SAINTS = demo._split("Mary Anne John Peter Paul Michael Joseph Margaret Andrew George Luke Thomas Bede Chad Hilda")
+SPECIALIST_MIX = (
+    (Discipline.EDUCATIONAL_PSYCHOLOGY, "council", "Educational psychologist", 4),
+    (Discipline.SPEECH_AND_LANGUAGE, "nhs", "Speech and language therapist", 2),
+    (Discipline.OCCUPATIONAL_THERAPY, "nhs", "Occupational therapist", 1),
+    (Discipline.HEALTH, "nhs", "Community paediatrician", 2),
+    (Discipline.SOCIAL_CARE, "social_care", "Social worker", 2),
+    (Discipline.OTHER, "council", "Specialist teacher", 1),
+)
+
+
+@dataclass
+class Plan:
+    """One case's simulated life: where it is today and the steps (name, day after receipt) that got it there."""
+
+    stage: Stage
+    ago: int
+    steps: list[tuple[str, int, str]]  # transition, days after receipt, reason
+    booked: dict[int, int] = field(default_factory=dict)  # step index -> day the step was recorded
+    age: int = 8
+    reference: str = ""
+
+    @property
+    def closed_day(self) -> int | None:
+        return self.steps[-1][1] if self.stage in workflow.CLOSED_STAGES else None
+
+
+def _life(rng: random.Random) -> dict:
+    """Days after receipt of each step of an assessment that ends in a plan (late cases run late)."""
+    start = rng.choice([0, 0, 1, 1, 2, 2, 3, 4, 5, 7, 9, 12, 15, 20, 28, 45])
+    decide = min(80, max(start + 1, int(rng.gauss(38, 8))))
+    delay = int(rng.expovariate(1 / 40)) if rng.random() < 0.45 else 0
+    issue_start = decide + rng.randint(35, 60) + delay
+    issue_decided = issue_start + rng.randint(3, 20)
+    served = issue_decided + rng.randint(3, 18)
+    responded = served + rng.randint(4, 14) if rng.random() < 0.7 else None
+    earliest = responded if responded is not None else served + 15
+    issued = max(earliest, served + rng.randint(9, 24))
+    return {
+        "start": start,
+        "decide": decide,
+        "issue_start": issue_start,
+        "issue_decided": issue_decided,
+        "served": served,
+        "responded": responded,
+        "issued": issued,
+    }
+
+
+def _to_plan(life: dict, *, last: str) -> list[tuple[str, int, str]]:
+    """The steps of an assessment that ends in a plan, up to and including ``last``."""
+    order = [
+        ("start_assessment_decision", life["start"]),
+        ("agree_to_assess", life["decide"]),
+        ("start_issue_decision", life["issue_start"]),
+        ("agree_to_issue", life["issue_decided"]),
+        ("serve_draft", life["served"]),
+    ]
+    if life["responded"] is not None:
+        order.append(("record_family_response", life["responded"]))
+    order.append(("issue_final_plan", life["issued"]))
+    steps = []
+    for name, day in order:
+        steps.append((name, day, ""))
+        if name == last:
+            break
+    return steps
+
+
+def _reviews(rng: random.Random, issued: int, until: int) -> list[int]:
+    """Annual review meetings (days after receipt) from the plan's issue up to ``until``."""
+    meetings = []
+    meeting = issued + rng.randint(290, 385)
+    while meeting <= until:
+        meetings.append(meeting)
+        meeting += rng.randint(320, 390)
+    return meetings
+
+
+def _reviewed(meetings: list[int]) -> list[tuple[str, int, str]]:
+    steps = []
+    for meeting in meetings:
+        steps += [("start_annual_review", meeting, ""), ("complete_annual_review", meeting, "")]
+    return steps
+
+
+def plan_case(rng: random.Random, stage: Stage) -> Plan:
+    """A life for a case that is at ``stage`` today, with ``ago`` days since the council received it."""
+    for _ in range(100):
+        life = _life(rng)
+        booked: dict[int, int] = {}
+        if stage == Stage.REQUEST_RECEIVED:
+            if life["start"] == 0:
+                continue
+            ago, steps = rng.randrange(0, life["start"]), []
+        elif stage == Stage.DECIDING_TO_ASSESS:
+            ago = rng.randrange(life["start"], life["decide"])
+            steps = _to_plan(life, last="start_assessment_decision")
+        elif stage == Stage.ASSESSING:
+            ago = rng.randrange(life["decide"], life["issue_start"])
+            steps = _to_plan(life, last="agree_to_assess")
+        elif stage == Stage.DECIDING_TO_ISSUE:
+            ago = rng.randrange(life["issue_start"], life["issue_decided"])
+            steps = _to_plan(life, last="start_issue_decision")
+        elif stage == Stage.DRAFT_PLAN:
+            ago = rng.randrange(life["issue_decided"], life["issued"])
+            steps = [s for s in _to_plan(life, last="record_family_response") if s[1] <= ago]
+            steps = [s for s in steps if s[0] != "issue_final_plan"]
+        elif stage == Stage.FINAL_ISSUED:
+            ago = rng.randint(life["issued"], MAX_AGO)
+            steps = _to_plan(life, last="issue_final_plan") + _reviewed(_reviews(rng, life["issued"], ago))
+        elif stage == Stage.UNDER_REVIEW:
+            meetings = _reviews(rng, life["issued"], MAX_AGO + 60)
+            if not meetings:
+                continue
+            current = rng.randrange(len(meetings))
+            meeting = meetings[current]
+            ago = rng.randint(max(meeting - 45, life["issued"] + 1), meeting + 28)
+            if ago > MAX_AGO:
+                continue
+            steps = _to_plan(life, last="issue_final_plan") + _reviewed(meetings[:current])
+            booked[len(steps)] = min(ago, meeting - rng.randint(20, 45))
+            steps.append(("start_annual_review", meeting, ""))
+        elif stage == Stage.NOT_ASSESSED:
+            steps = _to_plan(life, last="start_assessment_decision")
+            steps.append(("refuse_assessment", life["decide"], rng.choice(REASONS["refuse_assessment"])))
+            ago = rng.randint(life["decide"], MAX_AGO)
+        elif stage == Stage.NOT_ISSUED:
+            steps = _to_plan(life, last="start_issue_decision")
+            steps.append(("refuse_plan", life["issue_decided"], rng.choice(REASONS["refuse_plan"])))
+            ago = rng.randint(life["issue_decided"], MAX_AGO)
+        elif stage == Stage.WITHDRAWN:
+            day = rng.randint(1, life["issue_decided"] - 1)
+            steps = [s for s in _to_plan(life, last="start_issue_decision") if s[1] <= day]
+            steps.append(("withdraw", day, rng.choice(REASONS["withdraw"])))
+            ago = rng.randint(day, MAX_AGO)
+        elif stage in (Stage.CEASED, Stage.TRANSFERRED_OUT):
+            if stage == Stage.CEASED:
+                day = rng.randint(life["issued"] + 90, life["issued"] + 5 * 365)
+                steps = _to_plan(life, last="issue_final_plan")
+            else:
+                day = rng.randint(life["start"] + 1, life["issued"] + 3 * 365)
+                steps = [s for s in _to_plan(life, last="issue_final_plan") if s[1] <= day]
+            if steps and steps[-1][0] == "issue_final_plan":
+                # Reviews completed before the plan ended; a meeting that day would be the reason it ended.
+                steps += _reviewed([m for m in _reviews(rng, life["issued"], day) if m < day])
+            name = "cease_plan" if stage == Stage.CEASED else "transfer_out"
+            steps.append((name, day, rng.choice(REASONS[name])))
+            ago = rng.randint(day, MAX_AGO) if day <= MAX_AGO else -1
+        else:  # pragma: no cover - every stage is listed above
+            raise ValueError(stage)
+        if 0 <= ago <= MAX_AGO:
+            return Plan(stage=stage, ago=ago, steps=steps, booked=booked)
+    raise RuntimeError(f"Could not plan a case at {stage}")
+
+
+@dataclass
+class Staff:
+    council: Organisation
+    manager: User
+    support: list[User]
+    coordinators: list[User]
+    specialists: list[User]
+    supporters: list[User]
+    schools: list[tuple[Organisation, int, int]]  # school, lowest and highest age
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed N synthetic cases for benchmarks (PostgreSQL recommended): children, contacts, cases, team, "
+        "deadlines, exceptions and timeline written with bulk_create in batches. History rows for the "
+        "audited models are written with simple-history's bulk_create_with_history (attributed to the "
+        "acting staff member); pass --no-history to skip them for faster seeding of pure benchmark data. "
+        "Re-running adds N more cases to the same council."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, required=True, help="How many cases to create")
+        parser.add_argument("--council", default=DEFAULT_COUNCIL, help=f"Council name (default {DEFAULT_COUNCIL})")
+        parser.add_argument("--batch", type=int, default=5000, help="Cases per batch/transaction (default 5000)")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1)")
+        parser.add_argument("--schools", type=int, default=300, help="Schools and settings (default 300)")
+        parser.add_argument(
+            "--no-history", action="store_true", help="Do not write simple-history rows for the synthetic data"
+        )
+
+    def handle(self, *args, **options):
+        n = options["cases"]
+        if n < 1:
+            raise CommandError("--cases must be at least 1")
+        self.history = not options["no_history"]
+        self.verbosity = options["verbosity"]
+        rng = random.Random(options["seed"])
+        self.today = date.today() if settings.USE_TZ is False else _local_today()
+        self.tz = ZoneInfo(settings.TIME_ZONE)
+        started = time.perf_counter()
+
+        staff = self.setup(options["council"], n=n, schools=options["schools"], rng=rng)
+        self.say(f"Staff and {len(staff.schools)} schools ready ({time.perf_counter() - started:.1f}s)")
+
+        stages = list(STAGE_WEIGHTS)
+        weights = [STAGE_WEIGHTS[s] for s in stages]
+        plans = [plan_case(rng, rng.choices(stages, weights=weights)[0]) for _ in range(n)]
+        self.assign_references(plans)
+        self.say(f"Planned {n:,} cases ({time.perf_counter() - started:.1f}s)")
+
+        totals: Counter = Counter()
+        batch = max(1, options["batch"])
+        for first in range(0, n, batch):
+            chunk = plans[first : first + batch]
+            with transaction.atomic():
+                counts = self.write(chunk, staff=staff, rng=rng)
+            totals.update(counts)
+            elapsed = time.perf_counter() - started
+            done = first + len(chunk)
+            self.say(f"  {done:>7,}/{n:,} cases  {elapsed:6.1f}s  ({done / elapsed:,.0f} cases/s)")
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        elapsed = time.perf_counter() - started
+        summary = ", ".join(f"{v:,} {k}" for k, v in totals.items())
+        self.say(f"Seeded {n:,} cases in {elapsed:.1f}s: {summary}", style=self.style.SUCCESS)
+
+    def say(self, message: str, style=None) -> None:
+        if self.verbosity:
+            self.stdout.write(style(message) if style else message)
+
+    # --- people and places --------------------------------------------------------------------------------
+
+    def setup(self, name: str, *, n: int, schools: int, rng: random.Random) -> Staff:
+        council = Organisation.objects.filter(name=name, kind=OrganisationKind.COUNCIL).first()
+        if council is None:
+            council = Organisation.objects.create(name=name, kind=OrganisationKind.COUNCIL, email="send@council.example")
+        slug = "".join(ch for ch in name.lower().split(" ")[0] if ch.isalnum()) or "council"
+        domain = f"{slug}.example"
+
+        def org(key: str, kind: str, label: str) -> Organisation:
+            found, _ = Organisation.objects.get_or_create(name=f"{name} {label}", kind=kind, council=council)
+            return found
+
+        orgs = {
+            "council": council,
+            "nhs": org("nhs", OrganisationKind.NHS, "Community Health NHS Trust"),
+            "social_care": org("social_care", OrganisationKind.SOCIAL_CARE, "Children's Social Care"),
+            "charity": org("charity", OrganisationKind.CHARITY, "SENDIASS"),
+        }
+        school_rows = self.ensure_schools(council, schools, rng)
+
+        wanted: list[tuple[str, dict]] = [
+            ("manager", {"role": Role.SERVICE_MANAGER, "job_title": "Head of SEND", "organisation": council}),
+            ("admin", {"role": Role.ADMINISTRATOR, "job_title": "Administrator", "organisation": council}),
+        ]
+        wanted += [
+            (f"support{i or ''}", {"role": Role.BUSINESS_SUPPORT, "organisation": council}) for i in range(4)
+        ]
+        wanted += [
+            (f"coordinator{i or ''}", {"role": Role.COORDINATOR, "job_title": "EHC coordinator", "organisation": council})
+            for i in range(max(1, math.ceil(n / CASES_PER_COORDINATOR)))
+        ]
+        specialist_keys = []
+        total_specialists = max(len(SPECIALIST_MIX), n // 1000)
+        weight_sum = sum(m[3] for m in SPECIALIST_MIX)
+        for discipline, where, title, weight in SPECIALIST_MIX:
+            for i in range(max(1, round(total_specialists * weight / weight_sum))):
+                key = f"{discipline.replace('_', '')}{i or ''}"
+                specialist_keys.append(key)
+                wanted.append(
+                    (key, {"role": Role.SPECIALIST, "discipline": discipline, "job_title": title, "organisation": orgs[where]})
+                )
+        wanted += [
+            (f"supporter{i or ''}", {"role": Role.SUPPORTER, "job_title": "SENDIASS adviser", "organisation": orgs["charity"]})
+            for i in range(3)
+        ]
+        wanted += [
+            (f"senco{i or ''}", {"role": Role.SENCO, "job_title": "SENCo", "organisation": school})
+            for i, (school, _, _) in enumerate(school_rows)
+        ]
+        users = self.ensure_users(wanted, domain=domain, rng=rng)
+        return Staff(
+            council=council,
+            manager=users["manager"],
+            support=[users[k] for k, _ in wanted if k.startswith("support") and not k.startswith("supporter")],
+            coordinators=[users[k] for k, _ in wanted if k.startswith("coordinator")],
+            specialists=[users[k] for k in specialist_keys],
+            supporters=[users[k] for k, _ in wanted if k.startswith("supporter")],
+            schools=school_rows,
+        )
+
+    def ensure_schools(self, council: Organisation, count: int, rng: random.Random):
+        existing = list(Organisation.objects.filter(kind=OrganisationKind.SCHOOL, council=council).order_by("id"))
+        total = sum(k[1] for k in SCHOOL_KINDS)
+        rows, names = [], set()
+        for kind, share, ages, patterns in SCHOOL_KINDS:
+            for _ in range(max(1, round(count * share / total))):
+                while True:
+                    name = rng.choice(patterns).format(p=rng.choice(PLACES), s=rng.choice(SAINTS))
+                    if name not in names:
+                        names.add(name)
+                        break
+                rows.append((kind, name, ages))
+        by_name = {o.name: o for o in existing}
+        missing = [
+            Organisation(
+                name=name,
+                kind=OrganisationKind.SCHOOL,
+                council=council,
+                urn=str(100000 + rng.randint(0, 49999)) if kind != "nursery" else f"EY{rng.randint(100000, 999999)}",
+                phone=demo.phone(rng),
+            )
+            for kind, name, ages in rows
+            if name not in by_name
+        ]
+        if missing:
+            for school in self.create(missing, Organisation):
+                by_name[school.name] = school
+        return [(by_name[name], ages[0], ages[1]) for kind, name, ages in rows]
+
+    def ensure_users(self, wanted, *, domain: str, rng: random.Random) -> dict[str, User]:
+        emails = {f"{key}@{domain}": key for key, _ in wanted}
+        found = {u.email: u for u in User.objects.filter(email__in=list(emails))}
+        password = demo.demo_password_hash()
+        missing = [
+            User(email=f"{key}@{domain}", full_name=demo.staff_name(rng), password=password, **fields)
+            for key, fields in wanted
+            if f"{key}@{domain}" not in found
+        ]
+        for user in self.create(missing, User):
+            found[user.email] = user
+        return {emails[email]: user for email, user in found.items()}
+
+    def create(self, objs: list, model, batch_size: int = 2000) -> list:
+        if not objs:
+            return []
+        if self.history and hasattr(model, "history"):
+            return bulk_create_with_history(objs, model, batch_size=batch_size)
+        return model.objects.bulk_create(objs, batch_size=batch_size)
+
+    def assign_references(self, plans: list[Plan]) -> None:
+        """Bump each year's counter by that year's number of cases in one locked step, then number in order."""
+        by_year: dict[int, list[Plan]] = defaultdict(list)
+        for plan in sorted(plans, key=lambda p: -p.ago):
+            by_year[(self.today - timedelta(days=plan.ago)).year].append(plan)
+        with transaction.atomic():
+            for year, year_plans in sorted(by_year.items()):
+                counter, _ = CaseReferenceCounter.objects.select_for_update().get_or_create(year=year)
+                start = counter.last_number
+                counter.last_number = start + len(year_plans)
+                counter.save(update_fields=["last_number"])
+                for number, plan in enumerate(year_plans, start=start + 1):
+                    plan.reference = f"EHC-{year}-{number:05d}"
+
+    # --- one batch of cases -------------------------------------------------------------------------------
+
+    def at(self, day: date, rng: random.Random) -> datetime:
+        return datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59), tzinfo=self.tz)
+
+    def write(self, plans: list[Plan], *, staff: Staff, rng: random.Random) -> Counter:
+        today = self.today
+        children, contacts, cases, built = [], [], [], []
+        for plan in plans:
+            built.append(self.build(plan, staff=staff, rng=rng))
+        for child, _contacts, case, *_ in built:
+            children.append(child)
+        self.create(children, Child)
+        for child, case_contacts, case, *_ in built:
+            for contact in case_contacts:
+                contact.child = child
+                contacts.append(contact)
+            case.child = child
+            cases.append(case)
+        self.create(contacts, FamilyContact)
+        self.create(cases, Case)
+
+        team, deadlines, exceptions, events = [], [], [], []
+        for _child, _contacts, case, case_team, case_deadlines, case_exceptions, case_events in built:
+            for row in (*case_team, *case_deadlines, *case_exceptions, *case_events):
+                row.case = case
+            team += case_team
+            deadlines += case_deadlines
+            exceptions += case_exceptions
+            events += case_events
+        self.create(team, CaseTeamMember)
+        self.create(deadlines, Deadline)
+        self.create(exceptions, DeadlineException)
+        TimelineEvent.objects.bulk_create(events, batch_size=5000)
+        del today
+        return Counter(
+            {
+                "children": len(children),
+                "contacts": len(contacts),
+                "cases": len(cases),
+                "team members": len(team),
+                "deadlines": len(deadlines),
+                "exceptions": len(exceptions),
+                "timeline events": len(events),
+            }
+        )
+
+    def build(self, plan: Plan, *, staff: Staff, rng: random.Random):
+        today = self.today
+        received = today - timedelta(days=plan.ago)
+
+        def on(day: int) -> date:
+            return received + timedelta(days=day)
+
+        # The child and family.
+        fam = demo.family(rng)
+        age = rng.choices(
+            [rng.randint(2, 4), rng.randint(5, 10), rng.randint(11, 15), rng.randint(16, 19), rng.randint(20, 24)],
+            weights=[14, 46, 30, 8, 2],
+        )[0]
+        dob = demo.date_of_birth(rng, age=age, on=received)
+        age_now = statutory.age_on(dob, today)
+        fitting = [s for s in staff.schools if s[1] <= age_now <= s[2]]
+        setting = rng.choice(fitting)[0] if fitting and rng.random() < 0.93 else None
+        address, postcode = demo.address(rng, town="Northshire")
+        child = Child(
+            council=staff.council,
+            legal_first_name=fam.first_name,
+            legal_last_name=fam.last_name,
+            preferred_name=fam.first_name[:3] if rng.random() < 0.03 else "",
+            date_of_birth=dob,
+            gender=fam.gender,
+            ethnicity=fam.ethnicity,
+            home_languages=fam.home_languages,
+            interpreter_needed=fam.interpreter_needed,
+            address=address,
+            postcode=postcode,
+            upn=demo.upn(rng) if 4 <= age_now <= 16 else "",
+            uln=demo.uln(rng) if age_now >= 14 else "",
+            nhs_number=demo.nhs_number(rng) if rng.random() < 0.8 else "",
+            current_setting=setting,
+            created_at=self.at(received, rng),
+        )
+        child.search_name = search_name_for(child)
+        support = rng.choice(staff.support)
+        child._history_user = support
+        child._history_date = child.created_at
+
+        young_person = age >= 16 and rng.random() < 0.5
+        requested_by = (
+            Requester.YOUNG_PERSON
+            if young_person
+            else rng.choices([Requester.PARENT, Requester.SCHOOL, Requester.OTHER], weights=[62, 34, 4])[0]
+        )
+        route = rng.choices(RequestRoute.values, weights=[50, 30, 12, 8])[0]
+        contacts = []
+        if young_person:
+            contacts.append(
+                FamilyContact(
+                    name=f"{fam.first_name} {fam.last_name}",
+                    relationship=FamilyContact.Relationship.SELF,
+                    email=f"{demo.email_local(fam.first_name + ' ' + fam.last_name)}@example.com",
+                    phone=demo.phone(rng),
+                    is_main_contact=True,
+                )
+            )
+        contacts.append(
+            FamilyContact(
+                name=fam.parent_name,
+                relationship=fam.parent_relationship,
+                parental_responsibility=fam.parent_relationship in ("mother", "father"),
+                email=f"{demo.email_local(fam.parent_name)}@example.com",
+                phone=demo.phone(rng),
+                address=address,
+                is_main_contact=not young_person,
+            )
+        )
+        if rng.random() < 0.3:
+            other = "father" if fam.parent_relationship == "mother" else "mother"
+            contacts.append(
+                FamilyContact(
+                    name=f"{rng.choice(demo.PARENT_FIRST['male' if other == 'father' else 'female'])} {fam.last_name}",
+                    relationship=other,
+                    parental_responsibility=True,
+                    phone=demo.phone(rng),
+                )
+            )
+        for contact in contacts:
+            contact._history_user = support
+            contact._history_date = child.created_at
+
+        # Who works on it.
+        coordinator = None if plan.stage == Stage.REQUEST_RECEIVED and rng.random() < 0.4 else rng.choice(
+            staff.coordinators
+        )
+        end_day = plan.closed_day if plan.closed_day is not None else plan.ago
+        events: list[TimelineEvent] = []
+        team: list[CaseTeamMember] = []
+
+        def event(day: int, kind: str, summary: str, actor: User | None, detail="", family=True, when=None):
+            events.append(
+                TimelineEvent(
+                    kind=kind,
+                    summary=summary[:300],
+                    detail=detail,
+                    actor=actor,
+                    occurred_at=when or self.at(on(min(day, plan.ago)), rng),
+                    visible_to_family=family,
+                )
+            )
+
+        def member(day: int, role: str, *, user=None, organisation=None, by=None, ends: int | None = None):
+            row = CaseTeamMember(
+                user=user,
+                organisation=organisation,
+                role=role,
+                starts_on=on(min(day, plan.ago)),
+                ends_on=on(ends) if ends is not None else None,
+                added_by=by,
+            )
+            row._history_user = by
+            row._history_date = self.at(on(min(day, plan.ago)), rng)
+            team.append(row)
+
+        event(0, TimelineEvent.Kind.CREATED, f"Request received on {received:%-d %B %Y} by {RequestRoute(route).label.lower()}", support)
+        if setting is not None:
+            member(0, TeamRole.SCHOOL, organisation=setting, by=support)
+        if young_person:
+            pass  # young people without an account join when they accept an invitation
+        versions = 1
+        current = coordinator
+        if coordinator is not None:
+            allocated = min(rng.randint(0, 5), plan.ago)
+            previous = None
+            if end_day > 400 and rng.random() < 0.2:
+                previous = rng.choice(staff.coordinators)
+                if previous.pk == coordinator.pk:
+                    previous = None
+            first = previous or coordinator
+            member(allocated, TeamRole.COORDINATOR, user=first, by=support, ends=None)
+            event(allocated, TimelineEvent.Kind.ALLOCATED, f"{first.full_name} is now the coordinator", support)
+            versions += 1
+            if previous is not None:
+                handover = rng.randint(allocated + 1, end_day)
+                team[-1].ends_on = on(handover)
+                member(handover, TeamRole.COORDINATOR, user=coordinator, by=support)
+                event(
+                    handover,
+                    TimelineEvent.Kind.ALLOCATED,
+                    f"{coordinator.full_name} is now the coordinator (was {previous.full_name})",
+                    support,
+                )
+                versions += 1
+                current = previous
+
+        # Replay the steps through the workflow's own rules, keeping every state's deadlines.
+        state = {
+            "stage": Stage.REQUEST_RECEIVED,
+            "assessment_decided_on": None,
+            "assessment_agreed": None,
+            "issue_decided_on": None,
+            "plan_to_be_issued": None,
+            "draft_served_on": None,
+            "family_responded_on": None,
+            "final_issued_on": None,
+            "last_review_meeting_on": None,
+            "next_review_meeting_on": None,
+            "closed_on": None,
+            "closure_reason": "",
+        }
+        seen: dict[tuple[str, str], tuple[statutory.Deadline, int]] = {}
+
+        def snapshot(index: int) -> None:
+            dates = statutory.CaseDates(
+                received_on=received,
+                date_of_birth=dob,
+                **{k: v for k, v in state.items() if k not in ("stage", "closure_reason")},
+            )
+            for spec in statutory.compute_deadlines(dates):
+                seen[(spec.code.value, spec.ref)] = (spec, index)
+
+        snapshot(0)
+        handover_day = None
+        if coordinator is not None and current is not coordinator:
+            handover_day = (team[-1].starts_on - received).days
+        specialists_added = False
+        for index, (name, day, reason) in enumerate(plan.steps, start=1):
+            when = on(day)
+            if handover_day is not None and day >= handover_day:
+                current = coordinator
+            actor = current or staff.manager
+            step = TRANSITIONS[name]
+            facts = workflow.CaseFacts(
+                stage=state["stage"],
+                received_on=received,
+                draft_served_on=state["draft_served_on"],
+                family_responded_on=state["family_responded_on"],
+                final_issued_on=state["final_issued_on"],
+                last_review_meeting_on=state["last_review_meeting_on"],
+                has_coordinator=current is not None,
+            )
+            workflow.check(name, facts=facts, role=Role.COORDINATOR, on=when, today=today, reason=reason)
+            before = state["stage"]
+            if step.sets_date:
+                state[step.sets_date] = when
+            for flag, value in step.sets_flags:
+                state[flag] = value
+            if step.target is not None:
+                state["stage"] = step.target
+                if step.target in workflow.CLOSED_STAGES:
+                    state["closed_on"] = when
+                    state["closure_reason"] = reason
+            if name == "complete_annual_review":
+                state["next_review_meeting_on"] = None
+            versions += 1
+            summary = step.label
+            if step.target is not None and step.target != before:
+                summary = f"{step.label}: {workflow.STAGE_LABELS[before]} → {workflow.STAGE_LABELS[step.target]}"
+            recorded = plan.booked.get(index - 1, day)
+            by = rng.choice(staff.support) if name in ("start_assessment_decision", "record_family_response") else actor
+            event(recorded, TimelineEvent.Kind.TRANSITION, f"{summary} ({when:%-d %B %Y})", by, detail=reason)
+            snapshot(index)
+            if name == "agree_to_assess" and not specialists_added:
+                specialists_added = True
+                for specialist in rng.sample(staff.specialists, k=min(len(staff.specialists), rng.randint(1, 3))):
+                    member(day, TeamRole.SPECIALIST, user=specialist, by=actor)
+                    event(day, TimelineEvent.Kind.TEAM, f"{specialist.full_name} joined the team as specialist", actor)
+        if plan.stage != state["stage"]:
+            raise CommandError(f"Simulated case ended at {state['stage']}, not {plan.stage}")
+        if rng.random() < 0.03 and staff.supporters:
+            supporter = rng.choice(staff.supporters)
+            day = rng.randint(0, end_day)
+            member(day, TeamRole.SUPPORTER, user=supporter, by=current or staff.manager)
+            event(day, TimelineEvent.Kind.TEAM, f"{supporter.full_name} joined the team as supporter", current)
+
+        # Deadline rows as recompute_deadlines leaves them: rows no longer asked for stay, cancelled.
+        last_index = len(plan.steps)
+        recorded_exceptions = []
+        exception_rows = []
+        late = [
+            spec
+            for spec, index in seen.values()
+            if index == last_index
+            and spec.code in (statutory.DeadlineCode.ASSESSMENT_DECISION, statutory.DeadlineCode.ISSUE_DECISION)
+            and statutory.deadline_status(spec, today=today) == statutory.DeadlineStatus.MISSED
+        ]
+        if late and rng.random() < 0.25:
+            spec = rng.choice(late)
+            kind = rng.choice(
+                [
+                    statutory.ExceptionKind.ABSENT_FROM_AREA,
+                    statutory.ExceptionKind.PERSONAL_CIRCUMSTANCES,
+                    statutory.ExceptionKind.SCHOOL_CLOSURE,
+                ]
+            )
+            starts = spec.starts_on + timedelta(days=rng.randint(7, 30))
+            ends = starts + timedelta(days=rng.randint(28, 60))
+            recorded_exceptions.append(statutory.RecordedException(kind=kind, starts_on=starts, ends_on=ends))
+            by = current or staff.manager
+            row = DeadlineException(
+                kind=kind.value,
+                starts_on=starts,
+                ends_on=ends,
+                reason={
+                    "absent_from_area": "The family were abroad for a family emergency for over four weeks.",
+                    "personal_circumstances": "Serious illness in the family; the family asked us to pause.",
+                    "school_closure": "The school was closed for the summer holidays when its advice was asked for.",
+                }[kind.value],
+                recorded_by=by,
+                recorded_at=self.at(min(ends, today), rng),
+            )
+            row._history_user = by
+            row._history_date = row.recorded_at
+            exception_rows.append(row)
+            event(
+                min((ends - received).days, plan.ago),
+                TimelineEvent.Kind.EXCEPTION,
+                f"Exception recorded: {statutory.EXCEPTION_LABELS[kind]} ({starts:%-d %b %Y} to {ends:%-d %b %Y})",
+                by,
+                detail=row.reason,
+                family=False,
+                when=row.recorded_at,
+            )
+        deadlines = []
+        for (code, ref), (spec, index) in seen.items():
+            if index == last_index:
+                status = statutory.deadline_status(spec, today=today, exceptions=recorded_exceptions)
+                met_on = spec.met_on
+                if spec.kind == statutory.DeadlineKind.WINDOW and met_on is None and status == statutory.DeadlineStatus.MET:
+                    met_on = spec.due_on
+            else:
+                status, met_on = statutory.DeadlineStatus.CANCELLED, spec.met_on
+            row = Deadline(
+                code=code,
+                ref=ref,
+                kind=spec.kind.value,
+                starts_on=spec.starts_on,
+                due_on=spec.due_on,
+                met_on=met_on,
+                status=status.value,
+            )
+            row._history_user = current
+            row._history_date = child.created_at
+            deadlines.append(row)
+        pending = [
+            d for d in deadlines if d.met_on is None and d.status in (statutory.DeadlineStatus.OPEN, statutory.DeadlineStatus.MISSED)
+        ]
+        nearest = min(pending, key=lambda d: (d.due_on, d.code), default=None)
+
+        # Notes: the everyday work between the statutory steps, more of it the longer the case has run.
+        years = end_day / 365
+        count = max(0, int(rng.gauss(3 + 5.5 * years + (6 if plan.stage not in (Stage.REQUEST_RECEIVED,) else 0), 3)))
+        for _ in range(count):
+            text, family = rng.choice(NOTES)
+            event(rng.randint(0, end_day), TimelineEvent.Kind.NOTE, text, current or support, family=family)
+
+        primary, secondary, summary = demo.need(rng)
+        case = Case(
+            reference=plan.reference,
+            council=staff.council,
+            stage=state["stage"].value,
+            received_on=received,
+            route=route,
+            requested_by=requested_by,
+            coordinator=coordinator,
+            primary_need=primary,
+            secondary_need=secondary,
+            summary=summary,
+            assessment_decided_on=state["assessment_decided_on"],
+            assessment_agreed=state["assessment_agreed"],
+            issue_decided_on=state["issue_decided_on"],
+            plan_to_be_issued=state["plan_to_be_issued"],
+            draft_served_on=state["draft_served_on"],
+            family_responded_on=state["family_responded_on"],
+            final_issued_on=state["final_issued_on"],
+            last_review_meeting_on=state["last_review_meeting_on"],
+            next_review_meeting_on=state["next_review_meeting_on"],
+            closed_on=state["closed_on"],
+            closure_reason=state["closure_reason"],
+            next_due_on=nearest.due_on if nearest else None,
+            next_deadline_code=nearest.code if nearest else "",
+            version=versions + len(exception_rows),
+            created_at=child.created_at,
+            created_by=support,
+        )
+        case._history_user = current or support
+        case._history_date = events[-1].occurred_at if events else child.created_at
+        return child, contacts, case, team, deadlines, exception_rows, events
+
+
+def _local_today() -> date:
+    from cases import selectors
+
+    return selectors.today()

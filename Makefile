@@ -50,8 +50,8 @@ seed: migrate ## load the demo council, people and cases (idempotent) and print 
 
 run: seed ## install, migrate, seed the demo data, then serve on http://127.0.0.1:8000
 	@echo
-	@echo "Demo logins are listed above; every one uses the password DEMO_PASSWORD ($(DEMO_PASSWORD) unless you set it)."
-	@echo "Open http://127.0.0.1:8000 and sign in. Stop with Ctrl+C."
+	@echo "Open http://127.0.0.1:8000 and sign in with a demo login (listed by seed_demo, and in README.md)."
+	@echo "Every demo login's password is DEMO_PASSWORD: $(DEMO_PASSWORD) unless you set it. Stop with Ctrl+C."
 	@echo
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
@@ -160,4 +161,5 @@ class InvitationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
                 self.message_user(request, error.message, messages.ERROR)
                 return
             count += 1
-        self.message_user(request, _("%(count)d invitations revoked.") % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

@@ -32,7 +32,17 @@ def _email_field(label, *, required_message, help_text="") -> forms.EmailField:
 
 
 def _password_help_text() -> str:
-    return " ".join(str(text) for text in password_validation.password_validators_help_texts())
+    """What makes a password acceptable, in plain words, following the configured validators."""
+    validators = password_validation.get_default_password_validators()
+    min_length = next(
+        (v.min_length for v in validators if isinstance(v, password_validation.MinimumLengthValidator)), None
+    )
+    if min_length is None:
+        return " ".join(str(text) for text in password_validation.password_validators_help_texts())
+    return _(
+        "Use at least %(count)d characters. Do not use a common password, only numbers, or something close to "
+        "your name or email address. A few random words together make a strong password."
+    ) % {"count": min_length}
 
 
 def _blank(choices, label):
@@ -151,7 +161,10 @@ class StaffForm(forms.Form):
         label=_("Role"),
         choices=[(r.value, r.label) for r in selectors.STAFF_ROLES],
         widget=forms.RadioSelect,
-        error_messages={"required": _("Select their role")},
+        error_messages={
+            "required": _("Select their role"),
+            "invalid_choice": _("Select one of the roles listed"),
+        },
     )
     discipline = forms.ChoiceField(
         label=_("Discipline (specialists only)"),
@@ -165,7 +178,10 @@ class StaffForm(forms.Form):
         help_text=_(
             "Coordinators, business support, service managers and administrators work for the council"
         ),
-        error_messages={"required": _("Select the organisation they work for")},
+        error_messages={
+            "required": _("Select the organisation they work for"),
+            "invalid_choice": _("Select the council or one of its partner organisations from the list"),
+        },
     )
     job_title = forms.CharField(label=_("Job title (optional)"), max_length=200, required=False)
 
@@ -196,19 +212,24 @@ class InvitationForm(forms.Form):
         label=_("Who are you inviting?"),
         choices=ROLES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Select who you are inviting")},
+        error_messages={
+            "required": _("Select who you are inviting"),
+            "invalid_choice": _("Select one of the people listed"),
+        },
     )
     school = forms.ModelChoiceField(
         label=_("School (for a SENCo)"),
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("Choose a school"),
+        error_messages={"invalid_choice": _("Select a school from the list")},
     )
     charity = forms.ModelChoiceField(
         label=_("Support organisation (for a supporter, optional)"),
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("None"),
+        error_messages={"invalid_choice": _("Select a support organisation from the list")},
     )
 
     def __init__(self, *args, council: Organisation, **kwargs):
@@ -218,7 +239,7 @@ class InvitationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("role") == Role.SENCO and not data.get("school"):
+        if data.get("role") == Role.SENCO and not data.get("school") and "school" not in self.errors:
             self.add_error("school", _("Select the SENCo's school"))
         return data
 

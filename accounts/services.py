@@ -188,8 +188,12 @@ def create_invitation(
     organisation: Organisation | None = None,
     purpose: dict | None = None,
 ) -> Invitation:
-    """Create a single-use, expiring invitation and email its link. Only the token's hash is stored."""
-    council = selectors.inviting_council(by)
+    """Create a single-use, expiring invitation and email its link. Only the token's hash is stored.
+
+    Any member of council staff may invite (the case team page lets service managers invite onto a case); the
+    general "Invite someone" page is for administrators, coordinators and business support.
+    """
+    council = selectors.council_of(by)
     if council is None:
         raise ServiceError(_("You do not have permission to do that."))
     email = normalise_email(email)

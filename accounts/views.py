@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -215,7 +217,10 @@ def invite(request):
             messages.success(
                 request,
                 _("We have emailed an invitation to %(email)s. The link works once, until %(date)s.")
-                % {"email": invitation.email, "date": f"{invitation.expires_at:%-d %B %Y}"},
+                % {
+                    "email": invitation.email,
+                    "date": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+                },
             )
             return redirect("accounts:invite")
     return render(

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
-from cases import selectors, services, statutory, workflow
+from cases import selectors, services, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
 from cases.models import (
     AreaOfNeed,
@@ -56,15 +56,9 @@ RAG_CHOICES = [
     (selectors.Rag.NONE, "No deadline pending"),
 ]
 
-# The same words as LogRequestForm.clean, so a person reading an error from either channel reads the same fix.
-RECEIVED_IN_FUTURE = _(
-    "Date received must be today or in the past. Enter the date the council received the request"
-)
-BORN_AFTER_RECEIVED = _("Date of birth must be on or before the date the request was received")
-TOO_OLD = _(
-    "The child or young person must be under 25 on the date the request was received. Check the date of birth"
-)
-SAME_NEED = _("Secondary area of need must be different from the primary area of need")
+# The same words as the pages, from the one place they are defined.
+RECEIVED_IN_FUTURE = services.RECEIVED_IN_FUTURE
+SAME_NEED = services.SAME_NEED
 NO_CONTACT = _("Enter at least one parent or carer contact")
 
 
@@ -370,10 +364,9 @@ class CaseCreateSerializer(serializers.Serializer):
     def validate(self, data):
         errors = {}
         received, born = data["received_on"], data["child"]["date_of_birth"]
-        if born > received:
-            errors["child"] = {"date_of_birth": [BORN_AFTER_RECEIVED]}
-        elif statutory.age_on(born, received) >= services.MAX_AGE_AT_REQUEST:
-            errors["child"] = {"date_of_birth": [TOO_OLD]}
+        problem = services.child_age_problem(date_of_birth=born, received_on=received)
+        if problem:
+            errors["child"] = {"date_of_birth": [problem]}
         if data["secondary_need"] and data["secondary_need"] == data["primary_need"]:
             errors["secondary_need"] = [SAME_NEED]
         if errors:
@@ -545,7 +538,9 @@ class CaseViewSet(viewsets.GenericViewSet):
             raise serializers.ValidationError({"child": get_error_detail(error)}) from None
         case = selectors.get_case_for(user=request.user, reference=case.reference)
         location = reverse("api:case-detail", kwargs={"reference": case.reference}, request=request)
-        return self._detail_response(case, status=status.HTTP_201_CREATED, headers={"Location": location})
+        return self._detail_response(
+            case, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
 
     @extend_schema(
         summary="Move a case to its next step",
@@ -587,7 +582,9 @@ class CaseViewSet(viewsets.GenericViewSet):
         case = selectors.get_case_for(user=request.user, reference=reference)
         return self._detail_response(case)
 
-    def _detail_response(self, case: Case, *, status: int = status.HTTP_200_OK, headers=None) -> Response:
+    def _detail_response(
+        self, case: Case, *, status_code: int = status.HTTP_200_OK, headers=None
+    ) -> Response:
         """The detail representation; returning a child's record counts as reading it, so it is logged."""
         user = self.request.user
         services.log_access(user=user, case=case, action="view_case", path=self.request.path)
@@ -598,7 +595,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             facts=selectors.case_facts(case), role=user.role
         )
         body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
-        return Response(body, status=status, headers=headers)
+        return Response(body, status=status_code, headers=headers)
 
 
 def _error_body(error: services.ServiceError) -> dict:

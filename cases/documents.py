@@ -81,6 +81,12 @@ def clean_filename(name: str, *, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
+def size_label(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:g} KB"
+    return f"{round(size / (1024 * 1024), 1):g} MB"
+
+
 def inspect_upload(upload, *, max_bytes: int | None = None) -> InspectedUpload:
     max_bytes = max_bytes or settings.DOCUMENT_MAX_BYTES
     if upload is None:
@@ -90,8 +96,8 @@ def inspect_upload(upload, *, max_bytes: int | None = None) -> InspectedUpload:
         raise DocumentRejected(_("The selected file is empty. Choose the file again"))
     if size > max_bytes:
         raise DocumentRejected(
-            _("The selected file must be smaller than %(mb)s MB. Reduce the file size or split it into parts")
-            % {"mb": max_bytes // (1024 * 1024)}
+            _("The selected file must be smaller than %(limit)s. Reduce the file size or split it into parts")
+            % {"limit": size_label(max_bytes)}
         )
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)

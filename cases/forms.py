@@ -14,7 +14,7 @@ from cases.models import (
     RequestRoute,
     TeamRole,
 )
-from ehcp.forms import GovUKDateField
+from ehcp.forms import GovUKDateField, GovUKForm
 
 CHOOSE = _("Choose")
 
@@ -23,8 +23,17 @@ def _blank(choices, label=CHOOSE):
     return [("", label), *choices]
 
 
-class ChildDetailsForm(forms.Form):
+class ChildDetailsForm(GovUKForm):
     """The child's details, shared by logging a request and correcting the record later."""
+
+    required_messages = {
+        "legal_first_name": _("Enter the child's first name"),
+        "legal_last_name": _("Enter the child's last name"),
+        "route": _("Select how the request arrived"),
+        "requested_by": _("Select who made the request"),
+        "contact_name": _("Enter the parent or carer's full name"),
+        "contact_relationship": _("Select their relationship to the child"),
+    }
 
     legal_first_name = forms.CharField(label=_("Child's first name"), max_length=100)
     legal_last_name = forms.CharField(label=_("Child's last name"), max_length=100)
@@ -107,19 +116,10 @@ class ChildDetailsForm(forms.Form):
 
     def check_age(self, *, received_on) -> None:
         born = self.cleaned_data.get("date_of_birth")
-        if not (received_on and born):
-            return
-        if born > received_on:
-            self.add_error(
-                "date_of_birth", _("Date of birth must be on or before the date the request was received")
-            )
-        elif statutory.age_on(born, received_on) >= 25:
-            self.add_error(
-                "date_of_birth",
-                _(
-                    "The child or young person must be under 25 on the date the request was received. Check the date of birth"
-                ),
-            )
+        if received_on and born:
+            problem = services.child_age_problem(date_of_birth=born, received_on=received_on)
+            if problem:
+                self.add_error("date_of_birth", problem)
 
     def child_details(self) -> services.ChildDetails:
         data = self.cleaned_data
@@ -156,6 +156,36 @@ class EditChildForm(ChildDetailsForm):
 
 class LogRequestForm(ChildDetailsForm):
     """A request that arrived by letter or email, typed in by staff with the date the council received it."""
+
+    # The order the page asks the questions in, so the error summary lists problems in the same order.
+    field_order = [
+        "received_on",
+        "route",
+        "requested_by",
+        "summary",
+        "legal_first_name",
+        "legal_last_name",
+        "preferred_name",
+        "date_of_birth",
+        "gender",
+        "ethnicity",
+        "home_languages",
+        "interpreter_needed",
+        "address",
+        "postcode",
+        "current_setting",
+        "upn",
+        "uln",
+        "nhs_number",
+        "primary_need",
+        "secondary_need",
+        "contact_name",
+        "contact_relationship",
+        "contact_parental_responsibility",
+        "contact_email",
+        "contact_phone",
+        "coordinator",
+    ]
 
     received_on = GovUKDateField(
         label=_("Date the council received the request"),
@@ -217,18 +247,11 @@ class LogRequestForm(ChildDetailsForm):
         data = super().clean()
         received = data.get("received_on")
         if received and received > selectors.today():
-            self.add_error(
-                "received_on",
-                _(
-                    "Date received must be today or in the past. Enter the date the council received the request"
-                ),
-            )
+            self.add_error("received_on", services.RECEIVED_IN_FUTURE)
         else:
             self.check_age(received_on=received)
         if data.get("secondary_need") and data.get("secondary_need") == data.get("primary_need"):
-            self.add_error(
-                "secondary_need", _("Secondary area of need must be different from the primary area of need")
-            )
+            self.add_error("secondary_need", services.SAME_NEED)
         return data
 
     def contacts(self) -> list[services.ContactDetails]:
@@ -244,7 +267,9 @@ class LogRequestForm(ChildDetailsForm):
         ]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GovUKForm):
+    required_messages = {"reason": _("Enter the reason. It is recorded on the case and sent to the family")}
+
     on = GovUKDateField(label=_("Date"), label_lower=_("the date"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -262,7 +287,8 @@ class TransitionForm(forms.Form):
             "last_review_meeting_on": _("Date the review meeting was held"),
         }
         self.fields["on"].label = date_labels.get(transition.sets_date or "", _("Date this happened"))
-        self.fields["on"].label_lower = str(self.fields["on"].label).lower()
+        label = str(self.fields["on"].label)
+        self.fields["on"].label_lower = "the " + label[:1].lower() + label[1:]
         if transition.needs_reason:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = _(
@@ -272,7 +298,7 @@ class TransitionForm(forms.Form):
             self.fields["reason"].label = _("Note (optional)")
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(GovUKForm):
     coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=None, empty_label=None)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -285,7 +311,7 @@ class AllocateForm(forms.Form):
         )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(GovUKForm):
     q = forms.CharField(
         label=_("Search by name, reference or date of birth"),
         required=False,
@@ -324,7 +350,9 @@ class CaseFilterForm(forms.Form):
         )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(GovUKForm):
+    required_messages = {"file": _("Select a file to upload"), "category": _("Select the type of document")}
+
     file = forms.FileField(
         label=_("Upload a file"), help_text=_("PDF, Word, a picture, audio or plain text, smaller than 20 MB")
     )
@@ -335,13 +363,20 @@ class DocumentForm(forms.Form):
     )
 
 
-class WithdrawDocumentForm(forms.Form):
+class WithdrawDocumentForm(GovUKForm):
+    required_messages = {"reason": _("Enter why the document is being withdrawn")}
+
     reason = forms.CharField(
         label=_("Why is this document being withdrawn?"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(GovUKForm):
+    required_messages = {
+        "kind": _("Select which exception applies"),
+        "reason": _("Enter why the exception applies"),
+    }
+
     kind = forms.ChoiceField(
         label=_("Which exception applies?"),
         choices=[(k.value, statutory.EXCEPTION_LABELS[k]) for k in statutory.ExceptionKind],
@@ -362,7 +397,7 @@ class ExceptionForm(forms.Form):
         return data
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(GovUKForm):
     user = forms.ModelChoiceField(label=_("Person"), queryset=None)
     role = forms.ChoiceField(label=_("Role on the case"), choices=TeamRole.choices)
 
@@ -374,7 +409,13 @@ class TeamMemberForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: f"{u.full_name} – {u.get_role_display()}"
 
 
-class InviteToCaseForm(forms.Form):
+class InviteToCaseForm(GovUKForm):
+    required_messages = {
+        "role": _("Select who you are inviting"),
+        "full_name": _("Enter their full name"),
+        "email": _("Enter their email address"),
+    }
+
     role = forms.ChoiceField(
         label=_("Who are you inviting?"),
         widget=forms.RadioSelect,

@@ -32,7 +32,8 @@ def today() -> date:
 
 
 def active_memberships(*, on: date) -> QuerySet[CaseTeamMember]:
-    return CaseTeamMember.objects.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    # ends_on is the day the membership ended: someone removed today loses access today.
+    return CaseTeamMember.objects.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gt=on))
 
 
 def cases_for(*, user: User) -> QuerySet[Case]:
@@ -125,7 +126,7 @@ def _search_q(text: str) -> Q:
     # search_name holds "first last preferred"; a prefix match on the whole or on the surname uses the index.
     return (
         Q(child__search_name__startswith=lowered)
-        | Q(child__legal_last_name__iexact=text)
+        | Q(child__legal_last_name__istartswith=text)
         | Q(reference__iexact=text)
         | Q(child__upn__iexact=text.replace(" ", ""))
     )

@@ -3,9 +3,10 @@
 import dataclasses
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import update_change_reason
 
 from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
@@ -106,18 +107,30 @@ def next_reference(*, year: int) -> str:
     return f"EHC-{year}-{counter.last_number:05d}"
 
 
-def validate_child_age(*, date_of_birth: date, received_on: date) -> None:
+# One wording for each rule, whether it is broken in the page, the API or a service call.
+RECEIVED_IN_FUTURE = _(
+    "Date received must be today or in the past. Enter the date the council received the request"
+)
+BORN_AFTER_RECEIVED = _("Date of birth must be on or before the date the request was received")
+TOO_OLD = _(
+    "The child or young person must be under 25 on the date the request was received. Check the date of birth"
+)
+SAME_NEED = _("Secondary area of need must be different from the primary area of need")
+
+
+def child_age_problem(*, date_of_birth: date, received_on: date) -> str | None:
+    """Why this date of birth cannot be right for a request received that day, or None."""
     if date_of_birth > received_on:
-        raise ServiceError(
-            "Date of birth must be on or before the date the request was received", field="date_of_birth"
-        )
-    age = statutory.age_on(date_of_birth, received_on)
-    if age >= MAX_AGE_AT_REQUEST:
-        raise ServiceError(
-            f"The child or young person was {age} when the request was received. EHC plans are for children "
-            "and young people under 25: check the date of birth",
-            field="date_of_birth",
-        )
+        return str(BORN_AFTER_RECEIVED)
+    if statutory.age_on(date_of_birth, received_on) >= MAX_AGE_AT_REQUEST:
+        return str(TOO_OLD)
+    return None
+
+
+def validate_child_age(*, date_of_birth: date, received_on: date) -> None:
+    problem = child_age_problem(date_of_birth=date_of_birth, received_on=received_on)
+    if problem:
+        raise ServiceError(problem, field="date_of_birth")
 
 
 def find_open_case_for(*, council_id: int, details: ChildDetails) -> Case | None:
@@ -149,10 +162,7 @@ def log_request(
     _require_council_staff(by, council.pk, roles=LOGGERS)
     today = selectors.today()
     if received_on > today:
-        raise ServiceError(
-            "Date received must be today or in the past. Enter the date the council received the request",
-            field="received_on",
-        )
+        raise ServiceError(str(RECEIVED_IN_FUTURE), field="received_on")
     validate_child_age(date_of_birth=child.date_of_birth, received_on=received_on)
     if route not in RequestRoute.values:
         raise ServiceError("Choose how the request arrived", field="route")
@@ -162,6 +172,9 @@ def log_request(
         raise ServiceError("Choose a coordinator from this council", field="coordinator")
 
     with transaction.atomic():
+        # Requests for one council are logged one at a time, so two arriving together for the same child
+        # (two tabs, a retry, letter and email) cannot both pass the duplicate check.
+        Organisation.objects.select_for_update().filter(pk=council.pk).first()
         existing = find_open_case_for(council_id=council.pk, details=child)
         if existing is not None:
             raise DuplicateOpenCase(
@@ -189,13 +202,7 @@ def log_request(
             coordinator=coordinator,
             created_by=by,
         )
-        try:
-            with transaction.atomic():
-                _save_with_history(case, by=by, reason="Request logged")
-        except IntegrityError:
-            raise ServiceError(
-                "This child already has an open case. Search for it before logging again"
-            ) from None
+        _save_with_history(case, by=by, reason="Request logged")
         if coordinator is not None:
             _add_member(case=case, user=coordinator, role=TeamRole.COORDINATOR, by=by)
         if child.current_setting_id:
@@ -327,7 +334,7 @@ def case_transition(
                 name, facts=selectors.case_facts(case), role=by.role, on=on, today=today, reason=reason
             )
         except workflow.TransitionRefused as refused:
-            raise ServiceError(str(refused)) from None
+            raise ServiceError(str(refused), field=refused.field) from None
         before = case.stage
         if transition.sets_date:
             setattr(case, transition.sets_date, on)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,6 +32,16 @@ def _staff_only(request, roles=COUNCIL_ROLES):
         raise Http404
 
 
+def _safe_next(request, *, default: str):
+    """Where to go after a form: our own pages only, never a link someone planted in `next`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _apply_service_error(form, error: services.ServiceError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -45,11 +56,14 @@ def _list_page(request, *, title, template, rows, form, extra=None):
         case.next_step = workflow.next_step(facts=selectors.case_facts(case))
     query = request.GET.copy()
     query.pop("page", None)
+    toggle = query.copy()
+    toggle["closed"] = "0" if toggle.get("closed") == "1" else "1"
     context = {
         "title": title,
         "page": page,
         "filter_form": form,
         "query_string": query.urlencode(),
+        "toggle_query": toggle.urlencode(),
         "today": on,
         **(extra or {}),
     }
@@ -235,7 +249,7 @@ def allocate(request, reference):
                 _("%(name)s is now the coordinator for %(ref)s.")
                 % {"name": form.cleaned_data["coordinator"].full_name, "ref": case.reference},
             )
-            return redirect(request.POST.get("next") or "cases:unallocated")
+            return redirect(_safe_next(request, default="cases:unallocated"))
     return render(
         request,
         "cases/allocate.html",

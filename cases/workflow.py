@@ -236,7 +236,11 @@ class CaseFacts:
 
 
 class TransitionRefused(Exception):
-    """Carries a message fit to show the person who asked for the move."""
+    """Carries a message fit to show the person who asked for the move, and the form field it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def draft_window_closes_on(served_on: date) -> date:
@@ -258,13 +262,16 @@ def check(name: str, *, facts: CaseFacts, role: str, on: date, today: date, reas
             f"You cannot '{transition.label.lower()}' while the case is at '{STAGE_LABELS[facts.stage]}'."
         )
     if transition.needs_reason and not reason.strip():
-        raise TransitionRefused("Enter the reason. It is recorded on the case and sent to the family.")
+        raise TransitionRefused(
+            "Enter the reason. It is recorded on the case and sent to the family.", field="reason"
+        )
     # A scheduled review meeting may be in the future; every other step records something that happened.
     if transition.name != "start_annual_review" and on > today:
-        raise TransitionRefused("The date cannot be in the future. Enter the date it happened.")
+        raise TransitionRefused("The date cannot be in the future. Enter the date it happened.", field="on")
     if on < facts.received_on:
         raise TransitionRefused(
-            f"The date cannot be before the request was received on {facts.received_on:%-d %B %Y}."
+            f"The date cannot be before the request was received on {facts.received_on:%-d %B %Y}.",
+            field="on",
         )
     if name == "serve_draft" and facts.draft_served_on is not None:
         raise TransitionRefused(f"The draft was already sent on {facts.draft_served_on:%-d %B %Y}.")
@@ -272,7 +279,9 @@ def check(name: str, *, facts: CaseFacts, role: str, on: date, today: date, reas
         if facts.draft_served_on is None:
             raise TransitionRefused("Send the draft plan to the family before recording their comments.")
         if on < facts.draft_served_on:
-            raise TransitionRefused("The family's comments cannot be dated before the draft was sent.")
+            raise TransitionRefused(
+                "The family's comments cannot be dated before the draft was sent.", field="on"
+            )
     if name == "issue_final_plan":
         if facts.draft_served_on is None:
             raise TransitionRefused("Send the draft plan to the family before issuing the final plan.")
@@ -283,7 +292,7 @@ def check(name: str, *, facts: CaseFacts, role: str, on: date, today: date, reas
                 "sent). Issue the final plan after that, or record their comments first."
             )
     if name == "complete_annual_review" and facts.final_issued_on and on < facts.final_issued_on:
-        raise TransitionRefused("The review meeting cannot be before the plan was issued.")
+        raise TransitionRefused("The review meeting cannot be before the plan was issued.", field="on")
     return transition
 
 

@@ -75,6 +75,30 @@ class GovUKFormRenderer(TemplatesSetting):
     bound_field_class = GovUKBoundField
 
 
+class GovUKForm(forms.Form):
+    """A form whose 'required' errors say what to do, in GOV.UK's words, instead of "This field is required."
+
+    `required_messages` names the wording per field; any other required field gets "Enter …" (typed) or
+    "Select …" (chosen) built from its label.
+    """
+
+    required_messages: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            message = self.required_messages.get(name)
+            if message is None:
+                label = str(field.label or name).removesuffix(" (optional)")
+                verb = _("Select") if isinstance(field, forms.ChoiceField | forms.FileField) else _("Enter")
+                message = f"{verb} {label[:1].lower()}{label[1:]}"
+            field.error_messages["required"] = message
+            if isinstance(field, forms.EmailField):
+                field.error_messages["invalid"] = _(
+                    "Enter an email address in the correct format, like name@example.com"
+                )
+
+
 class DateInputWidget(forms.MultiWidget):
     """The GOV.UK date input: three boxes (day, month, year) in one fieldset."""
 

@@ -37,5 +37,5 @@ def navigation_for(user, path: str) -> list[dict]:
         if user.role not in roles:
             continue
         href = reverse(url_name)
-        items.append({"text": str(label), "href": href, "active": path == href})
+        items.append({"text": str(label), "href": href, "current": path == href})
     return items

@@ -155,7 +155,11 @@ def test_changing_password_with_the_wrong_current_password_says_so(login, parent
 
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": "wrong", "new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+        {
+            "old_password": "wrong",
+            "new_password1": "a-brand-new-passphrase",
+            "new_password2": "a-brand-new-passphrase",
+        },
     )
 
     assert response.status_code == 400

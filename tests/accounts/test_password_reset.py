@@ -60,7 +60,9 @@ def test_the_link_works_only_once(client, coordinator, django_capture_on_commit_
     ask_for_link(client, "laura@council.example", django_capture_on_commit_callbacks)
     link = link_in(mail.outbox[0])
     response = client.get(link, follow=True)
-    client.post(response.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    client.post(
+        response.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
 
     response = client.get(link, follow=True)
 
@@ -76,7 +78,9 @@ def test_no_email_is_sent_during_the_request(client, coordinator, django_capture
     assert len(callbacks) == 1
 
 
-def test_unknown_email_looks_the_same_but_sends_nothing(client, coordinator, django_capture_on_commit_callbacks):
+def test_unknown_email_looks_the_same_but_sends_nothing(
+    client, coordinator, django_capture_on_commit_callbacks
+):
     response = ask_for_link(client, "stranger@example.org", django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
@@ -92,7 +96,9 @@ def test_deactivated_people_get_no_link(client, council, django_capture_on_commi
     assert mail.outbox == []
 
 
-def test_staff_whose_set_up_link_expired_can_get_a_new_one(client, council, django_capture_on_commit_callbacks):
+def test_staff_whose_set_up_link_expired_can_get_a_new_one(
+    client, council, django_capture_on_commit_callbacks
+):
     user = factories.staff(Role.COORDINATOR, council, email="new@council.example")
     user.set_unusable_password()
     user.save()
@@ -133,7 +139,9 @@ def test_new_password_must_pass_the_validators(
     ask_for_link(client, "laura@council.example", django_capture_on_commit_callbacks)
     response = client.get(link_in(mail.outbox[0]), follow=True)
 
-    response = client.post(response.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
+    response = client.post(
+        response.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
 
     assert response.status_code == 400
     assert message in error_summary(response)

@@ -128,17 +128,25 @@ def test_staff_list_shows_the_councils_staff_and_partners(
         assert absent not in text
 
 
-def test_staff_list_query_count_does_not_grow_with_rows(login, administrator, nhs_trust, django_assert_max_num_queries):
+def test_staff_list_query_count_does_not_grow_with_rows(
+    login, administrator, nhs_trust, django_assert_max_num_queries
+):
     client = login(administrator)
     for n in range(3):
         factories.UserFactory(
-            role=Role.SPECIALIST, discipline=Discipline.HEALTH, organisation=nhs_trust, email=f"s{n}@nhs.example"
+            role=Role.SPECIALIST,
+            discipline=Discipline.HEALTH,
+            organisation=nhs_trust,
+            email=f"s{n}@nhs.example",
         )
     with django_assert_max_num_queries(12) as few:
         client.get(STAFF)
     for n in range(3, 20):
         factories.UserFactory(
-            role=Role.SPECIALIST, discipline=Discipline.HEALTH, organisation=nhs_trust, email=f"s{n}@nhs.example"
+            role=Role.SPECIALIST,
+            discipline=Discipline.HEALTH,
+            organisation=nhs_trust,
+            email=f"s{n}@nhs.example",
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(STAFF)
@@ -192,13 +200,16 @@ def test_the_emailed_link_lets_the_new_person_set_a_password_and_sign_in(
 
     assert response.url == reverse("accounts:password_reset_complete")
     response = client.post(
-        reverse("accounts:login"), {"username": "howard@council.example", "password": "kettle-orchard-93-lamp"}
+        reverse("accounts:login"),
+        {"username": "howard@council.example", "password": "kettle-orchard-93-lamp"},
     )
     assert response.status_code == 302
     assert client.get(reverse("home")).url == reverse("cases:caseload")
 
 
-def test_no_email_leaves_before_the_account_is_saved(login, administrator, council, django_capture_on_commit_callbacks):
+def test_no_email_leaves_before_the_account_is_saved(
+    login, administrator, council, django_capture_on_commit_callbacks
+):
     client = login(administrator)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(ADD, {**new_staff(), "organisation": council.pk})

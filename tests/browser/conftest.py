@@ -10,6 +10,9 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 from tests.conftest import skip_or_fail
 from tests.factories import PASSWORD
@@ -48,12 +51,10 @@ AXE_OPTIONS = {
 def browser():
     if not os.path.exists(CHROMIUM_PATH):
         skip_or_fail(f"Chromium not found at {CHROMIUM_PATH}: set CHROMIUM_PATH to run the browser tests")
-    from playwright.sync_api import Error, sync_playwright
-
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-    except Error as error:
+    except PlaywrightError as error:
         playwright.stop()
         skip_or_fail(f"Chromium at {CHROMIUM_PATH} did not start: {error}")
     yield chromium
@@ -80,29 +81,31 @@ def new_context(browser):
         context.close()
 
 
-@pytest.fixture
-def page(new_context):
-    """A desktop page in a context of its own. `page.js_errors` collects uncaught script errors."""
-    page = new_context().new_page()
+def _watched(page):
+    """`page.js_errors` collects uncaught script errors, e.g. GOV.UK Frontend failing to start."""
     page.js_errors = []
     page.on("pageerror", lambda error: page.js_errors.append(str(error)))
     return page
+
+
+@pytest.fixture
+def page(new_context):
+    """A desktop page (1280 x 900) in a context of its own."""
+    return _watched(new_context().new_page())
 
 
 @pytest.fixture
 def phone_page(new_context):
-    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2).new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
-    return page
+    """A phone: 375 x 812, touch, mobile viewport handling."""
+    return _watched(
+        new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2).new_page()
+    )
 
 
 @pytest.fixture
 def tablet_page(new_context):
-    page = new_context(viewport=TABLET, is_mobile=True, has_touch=True).new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
-    return page
+    """A tablet held upright: 768 x 1024, touch."""
+    return _watched(new_context(viewport=TABLET, is_mobile=True, has_touch=True).new_page())
 
 
 def url(live_server, name: str, *args) -> str:
@@ -118,7 +121,7 @@ def login(page, live_server, user, password: str = PASSWORD) -> None:
     login_path = reverse("accounts:login")
     try:
         page.wait_for_url(lambda address: login_path not in address)
-    except Exception:
+    except PlaywrightTimeout:
         problem = page.locator(".govuk-error-summary")
         detail = problem.inner_text() if problem.count() else page.title()
         pytest.fail(f"Signing in as {user.email} through {login_path} did not leave the login page: {detail}")
@@ -144,7 +147,7 @@ KNOWN_CAUSES = [
     (
         "scrollable-region-focusable",
         "app-table-wrapper",
-        "The table scrolls sideways inside <div class=\"app-table-wrapper\"> but nothing in it can take focus, "
+        'The table scrolls sideways inside <div class="app-table-wrapper"> but nothing in it can take focus, '
         "so keyboard users cannot scroll it (WCAG 2.1.1). Fix: make the wrapper focusable and named, e.g. "
         '<div class="app-table-wrapper" role="region" aria-labelledby="deadlines" tabindex="0"> in '
         "templates/cases/case_detail.html line 45 (and the same with a caption id in "
@@ -161,13 +164,13 @@ KNOWN_CAUSES = [
     (
         "region",
         "app-signed-in",
-        "templates/base.html lines 32-40: the 'Signed in as ... Sign out' line is outside every landmark. "
+        "templates/base.html lines 32-42: the 'Signed in as ... Sign out' line is outside every landmark. "
         "Fix: move it inside the <header> wrapper (see the phase banner note) or into <main>.",
     ),
     (
         "region",
         "govuk-footer",
-        "templates/base.html lines 64-72: govuk-frontend 6's footer component renders a <div class=\"govuk-footer\">; "
+        'templates/base.html lines 65-73: govuk-frontend 6\'s footer component renders a <div class="govuk-footer">; '
         'its page template wraps it in <footer class="govuk-template__footer">. Without that wrapper the page '
         "has no contentinfo landmark and the footer links are outside every landmark. Fix: wrap "
         '{% gds_footer %}...{% endgds_footer %} in <footer class="govuk-template__footer">.',
@@ -222,9 +225,7 @@ def findings():
 
 
 def assert_no_horizontal_scroll(page, where: str) -> None:
-    widths = page.evaluate(
-        "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
-    )
+    widths = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
     assert widths["scroll"] <= widths["inner"], (
         f"{where} scrolls sideways at {widths['inner']}px wide: the page is {widths['scroll']}px wide"
     )

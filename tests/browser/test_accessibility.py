@@ -40,7 +40,9 @@ def test_privacy_notice(page, live_server):
 def test_unallocated_requests_as_business_support(
     page, live_server, council, business_support, coordinator, school
 ):
-    factories.make_case(council=council, by=business_support, school=school, first_name="Noah", last_name="Evans")
+    factories.make_case(
+        council=council, by=business_support, school=school, first_name="Noah", last_name="Evans"
+    )
     login(page, live_server, business_support)
     expect(page).to_have_url(url(live_server, "cases:unallocated"))
     table = page.get_by_test_id("unallocated-table")

@@ -50,7 +50,9 @@ def test_on_a_phone_the_caseload_and_case_page_do_not_scroll_sideways(
     expect(wrapper).to_have_count(1)
     box = scroll_box(wrapper)
     assert box["overflowX"] == "auto"
-    assert box["scroll"] > box["client"], "the caseload table should be wider than a phone, inside its wrapper"
+    assert box["scroll"] > box["client"], (
+        "the caseload table should be wider than a phone, inside its wrapper"
+    )
     wrapper.evaluate("el => { el.scrollLeft = 120; }")
     assert wrapper.evaluate("el => el.scrollLeft") > 0
     assert_no_horizontal_scroll(page, "My caseload on a phone, with its table scrolled")

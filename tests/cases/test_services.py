@@ -101,7 +101,7 @@ class TestLogRequest:
         with pytest.raises(services.ServiceError) as error:
             log(council, business_support, child=factories.child_details(date_of_birth=date(2001, 3, 2)))
         assert error.value.field == "date_of_birth"
-        assert "was 25 when the request was received" in error.value.message
+        assert "must be under 25 on the date the request was received" in error.value.message
 
     def test_a_young_person_the_day_before_their_25th_birthday_can(self, council, business_support):
         case = log(council, business_support, child=factories.child_details(date_of_birth=date(2001, 3, 3)))

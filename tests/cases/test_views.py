@@ -351,10 +351,16 @@ BAD_REQUESTS = [
     ),
     pytest.param(lambda today: {"uln": "1234567890"}, "id_uln", "Enter a real ULN", id="malformed-uln"),
     pytest.param(
-        lambda today: {"legal_first_name": ""}, "id_legal_first_name", "required", id="missing-first-name"
+        lambda today: {"legal_first_name": ""},
+        "id_legal_first_name",
+        "Enter the child's first name",
+        id="missing-first-name",
     ),
     pytest.param(
-        lambda today: {"legal_last_name": "  "}, "id_legal_last_name", "required", id="missing-last-name"
+        lambda today: {"legal_last_name": "  "},
+        "id_legal_last_name",
+        "Enter the child's last name",
+        id="missing-last-name",
     ),
     pytest.param(
         lambda today: {"primary_need": "semh", "secondary_need": "semh"},
@@ -400,7 +406,10 @@ def test_a_second_request_for_a_child_with_an_open_case_points_to_that_case(
     assert page.error_summary_title == "There is a problem"
     summary = " ".join(text for _, text in page.error_summary)
     assert f"already has an open case, {march_case.reference}" in summary
-    assert (reverse("cases:detail", args=[march_case.reference]), f"Open {march_case.reference}") in page.links()
+    assert (
+        reverse("cases:detail", args=[march_case.reference]),
+        f"Open {march_case.reference}",
+    ) in page.links()
     assert page.value("legal_first_name") == "amara"
     assert Case.objects.count() == 1
 
@@ -447,11 +456,15 @@ def test_deciding_not_to_assess_needs_a_reason(login, coordinator, march_case):
     page = Page(
         client.post(
             transition_url(march_case, "refuse_assessment"),
-            {**date_fields("on", datetime.date(2026, 4, 10)), "reason": "", "version": str(march_case.version)},
+            {
+                **date_fields("on", datetime.date(2026, 4, 10)),
+                "reason": "",
+                "version": str(march_case.version),
+            },
         )
     )
 
-    assert_form_error(page, anchor="id_reason", message="required")
+    assert_form_error(page, anchor="id_reason", message="Enter the reason")
     assert date_values(page, "on") == ["10", "4", "2026"]
     march_case.refresh_from_db()
     assert march_case.stage == "deciding_to_assess"
@@ -675,7 +688,7 @@ def test_withdrawing_a_document_hides_it_but_keeps_it(login, coordinator, march_
     assert "Withdraw wrong child.pdf" in Page(client.get(url)).text
 
     empty = Page(client.post(url, {"reason": ""}))
-    assert_form_error(empty, anchor="id_reason", message="required")
+    assert_form_error(empty, anchor="id_reason", message="Enter why the document is being withdrawn")
 
     response = client.post(url, {"reason": "Uploaded to the wrong case"})
 

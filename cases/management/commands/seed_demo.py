@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
-from cases import demo, selectors, services, statutory
-from cases.models import Case, FamilyContact, TeamRole, TimelineEvent
+from cases import demo, selectors, services, statutory, workflow
+from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
 
 COUNCIL_NAME = "Riverside Borough Council"
 DOMAIN = "riverside.example"
@@ -443,6 +443,7 @@ STORIES: tuple[Story, ...] = (
 # Who does each step: business support route and record, coordinators decide.
 ROUTER_STEPS = {"start_assessment_decision", "record_family_response"}
 NEEDS_REASON = {"refuse_assessment", "refuse_plan", "withdraw", "cease_plan", "transfer_out"}
+FAMILY_LOGINS = ("parent", "parent2", "parent3", "parent4", "parent5", "youngperson")
 
 
 class Command(BaseCommand):
@@ -465,22 +466,40 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         users = User.objects.filter(email__endswith=f"@{DOMAIN}").select_related("organisation")
-        order = {a.key: i for i, a in enumerate(ACCOUNTS)}
-        rows = sorted(users, key=lambda u: (order.get(u.email.split("@")[0], 99), u.email))
+        order = {key: i for i, key in enumerate([a.key for a in ACCOUNTS] + list(FAMILY_LOGINS))}
+        rows = sorted(users, key=lambda u: (order.get(u.email.split("@")[0], len(order)), u.email))
         if not rows:
             return
         labels = dict(Role.choices)
         width = max(len(u.email) for u in rows)
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD})")
-        self.stdout.write(f"  {'role':<22} {'email':<{width}}  who")
-        for user in rows:
-            where = user.job_title or ""
-            if user.organisation and user.organisation.kind != OrganisationKind.COUNCIL:
-                where = f"{where}, {user.organisation.name}" if where else user.organisation.name
-            role = str(labels.get(user.role, user.role))
-            self.stdout.write(f"  {role:<22} {user.email:<{width}}  {user.full_name} ({where})".rstrip(" ()"))
+        self.stdout.write(f"Demo logins (password for every one: {settings.DEMO_PASSWORD})")
         self.stdout.write("")
+        self.stdout.write(f"  {'role':<20} {'email':<{width}}  who")
+        cases = {
+            m.user_id: m.case
+            for m in CaseTeamMember.objects.filter(
+                user__in=rows, role__in=[TeamRole.FAMILY, TeamRole.YOUNG_PERSON]
+            ).select_related("case__child")
+        }
+        for user in rows:
+            who = user.full_name
+            where = [part for part in (user.job_title, _org_name(user)) if part]
+            if user.pk in cases:
+                case = cases[user.pk]
+                stage = workflow.STAGE_LABELS[workflow.Stage(case.stage)].lower()
+                whose = "own case" if user.role == Role.YOUNG_PERSON else f"{case.child.known_as}'s family"
+                where.append(f"{whose}, {case.reference}, {stage}")
+            if where:
+                who += f" ({', '.join(where)})"
+            self.stdout.write(f"  {str(labels.get(user.role, user.role)):<20} {user.email:<{width}}  {who}")
+        self.stdout.write("")
+
+
+def _org_name(user: User) -> str:
+    if user.organisation is None or user.organisation.kind == OrganisationKind.COUNCIL:
+        return ""
+    return user.organisation.name
 
 
 class Seeder:

@@ -1,0 +1,326 @@
+"""Page benchmarks at realistic volume: `make bench` (or `.venv/bin/python bench/run.py [--sizes 1000,5000]`).
+
+For each size: drop and create the database `ehcp_bench_<size>` on the PostgreSQL server in DATABASE_URL, run
+`migrate` and `seed_scale --cases <size>` against it, then time the pages in a fresh process with Django's test
+client (server time only: no network, no browser). Writes the table to bench/RESULTS.md.
+
+Budget (from the issue): caseload and case pages under 50 ms median and under 15 queries at 50,000 cases, with the
+same number of queries at every size.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_SIZES = (1000, 50000)
+BUDGET_MS = 50
+BUDGET_QUERIES = 15
+BUDGETED = ("caseload", "case page")
+MARKER = "BENCH-JSON:"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="e.g. 1000,5000")
+    parser.add_argument("--requests", type=int, default=30, help="measured requests per page (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page (default 3)")
+    parser.add_argument("--reuse", action="store_true", help="measure existing ehcp_bench_<size> databases")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="where to write results")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # internal: one size
+    args = parser.parse_args()
+
+    if args.measure:
+        print(MARKER + json.dumps(measure(requests=args.requests, warmup=args.warmup)))
+        return 0
+
+    url = os.environ.get("DATABASE_URL", "")
+    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(
+            "bench/run.py measures PostgreSQL, not SQLite: set DATABASE_URL to a PostgreSQL server whose role can "
+            "create databases, for example\n"
+            "  DATABASE_URL=postgres://ehcp:ehcp@127.0.0.1:5432/ehcp make bench"
+        )
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    results, seeding = {}, {}
+    for size in sizes:
+        name = f"ehcp_bench_{size}"
+        env = {**os.environ, "DATABASE_URL": with_database(url, name), "DJANGO_DEBUG": "0"}
+        if not args.reuse:
+            print(f"== {size:,} cases: creating {name}", flush=True)
+            recreate_database(url, name)
+            run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+            started = time.perf_counter()
+            run([PYTHON, "manage.py", "seed_scale", "--cases", str(size)], env)
+            seeding[size] = time.perf_counter() - started
+        print(f"== {size:,} cases: measuring", flush=True)
+        out = run(
+            [
+                PYTHON,
+                "bench/run.py",
+                "--measure",
+                "--requests",
+                str(args.requests),
+                "--warmup",
+                str(args.warmup),
+            ],
+            env,
+            capture=True,
+        )
+        line = next(line for line in reversed(out.splitlines()) if line.startswith(MARKER))
+        results[size] = json.loads(line[len(MARKER) :])
+
+    report = render(results, seeding, sizes=sizes, requests=args.requests, warmup=args.warmup)
+    print()
+    print(report)
+    Path(args.output).write_text(report)
+    print(f"Written to {args.output}")
+    return 0 if all(budget_ok(results, sizes)) else 1
+
+
+# --- the server ------------------------------------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(conninfo(with_database(url, "postgres")), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def conninfo(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def run(command: list[str], env: dict, *, capture: bool = False) -> str:
+    result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=capture, check=False)
+    if result.returncode != 0:
+        if capture:
+            sys.stderr.write(result.stdout[-5000:] + result.stderr[-5000:])
+        sys.exit(f"Failed: {' '.join(command)}")
+    return result.stdout if capture else ""
+
+
+# --- one size, in its own process (Django is configured once per process) --------------------------------
+
+
+def measure(*, requests: int, warmup: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count, Q
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Role, User
+    from cases.models import Case
+
+    council_id = Case.objects.values_list("council_id", flat=True).first()
+    # The coordinator with the median open caseload: a typical working day, not the extremes.
+    coordinators = list(
+        User.objects.filter(organisation_id=council_id, role=Role.COORDINATOR)
+        .annotate(open_cases=Count("coordinated_cases", filter=Q(coordinated_cases__closed_on__isnull=True)))
+        .order_by("open_cases", "id")
+    )
+    coordinator = coordinators[len(coordinators) // 2]
+    manager = User.objects.filter(organisation_id=council_id, role=Role.SERVICE_MANAGER).first()
+    # Their open case with the most on it (timeline and deadlines): the heaviest case page they open.
+    case = (
+        Case.objects.filter(coordinator=coordinator, closed_on__isnull=True)
+        .annotate(events=Count("timeline", distinct=True), deadlines_count=Count("deadlines", distinct=True))
+        .order_by("-events", "-deadlines_count", "id")
+        .first()
+    )
+    pages = [
+        ("caseload", coordinator, "/cases/caseload/"),
+        ("case page", coordinator, f"/cases/{case.reference}/"),
+        ("manager list", manager, "/cases/"),
+    ]
+    out = {
+        "coordinator_open_cases": coordinator.open_cases,
+        "case": case.reference,
+        "case_events": case.events,
+        "case_deadlines": case.deadlines_count,
+        "cases": Case.objects.count(),
+        "open_cases": Case.objects.filter(closed_on__isnull=True).count(),
+        "postgres": server_version(connection),
+        "pages": {},
+    }
+    for label, user, path in pages:
+        client = Client()
+        client.force_login(user)
+        for _ in range(warmup):
+            check(client.get(path), path)
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+            check(response, path)
+        # Queries counted on a separate request, so recording SQL does not slow the timed ones.
+        with CaptureQueriesContext(connection) as captured:
+            check(client.get(path), path)
+        slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:3]
+        out["pages"][label] = {
+            "path": path,
+            "median_ms": statistics.median(timings),
+            "p95_ms": percentile(timings, 95),
+            "queries": len(captured.captured_queries),
+            "slowest": [{"ms": float(q["time"]) * 1000, "sql": q["sql"][:600]} for q in slowest],
+        }
+    return out
+
+
+def server_version(connection) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def check(response, path: str) -> None:
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path} returned {response.status_code}")
+
+
+def percentile(values: list[float], pct: int) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+def budget_ok(results: dict, sizes: list[int]):
+    largest, smallest = max(sizes), min(sizes)
+    for page in BUDGETED:
+        big = results[largest]["pages"][page]
+        yield big["median_ms"] < BUDGET_MS and big["queries"] < BUDGET_QUERIES
+        yield big["queries"] == results[smallest]["pages"][page]["queries"]
+
+
+def machine() -> list[str]:
+    import django
+
+    def first(path: str, key: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "unknown"
+
+    memory = first("/proc/meminfo", "MemTotal")
+    if memory.endswith(" kB"):
+        memory = f"{int(memory[:-3]) / 1024 / 1024:.1f} GiB"
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?", "?", "?")
+    return [
+        f"- CPU: {first('/proc/cpuinfo', 'model name')}, {os.cpu_count()} cores (nproc)",
+        f"- Memory: {memory}",
+        f"- Python {platform.python_version()}, Django {django.get_version()}",
+        f"- Load average when the report was written: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}",
+    ]
+
+
+def render(results, seeding, *, sizes, requests, warmup) -> str:
+    largest, smallest = max(sizes), min(sizes)
+    any_result = results[sizes[0]]
+    lines = [
+        "# Page benchmarks",
+        "",
+        f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} with `bench/run.py --sizes "
+        f"{','.join(map(str, sizes))}`: {warmup} warm-up then {requests} timed requests per page, server time "
+        "measured around Django's test client `get()` (no network, no browser), queries counted with "
+        "`CaptureQueriesContext` on one further request. Data from `seed_scale` (see bench/README.md).",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        f"- PostgreSQL {any_result['postgres']} (local, default configuration)",
+        "",
+        "## Results",
+        "",
+        "| page | cases | median ms | p95 ms | queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    pages = list(any_result["pages"])
+    for page in pages:
+        for size in sizes:
+            p = results[size]["pages"][page]
+            lines.append(f"| {page} | {size:,} | {p['median_ms']:.1f} | {p['p95_ms']:.1f} | {p['queries']} |")
+    if largest != smallest:
+        lines += [
+            "",
+            f"Ratio {largest:,} / {smallest:,} cases:",
+            "",
+            "| page | median ratio | queries ratio |",
+            "|---|---:|---:|",
+        ]
+        for page in pages:
+            big, small = results[largest]["pages"][page], results[smallest]["pages"][page]
+            lines.append(
+                f"| {page} | {big['median_ms'] / small['median_ms']:.2f} | {big['queries'] / small['queries']:.2f} |"
+            )
+    verdicts = list(budget_ok(results, sizes))
+    lines += [
+        "",
+        f"Budget at {largest:,} cases (caseload and case page under {BUDGET_MS} ms median and under "
+        f"{BUDGET_QUERIES} queries, the same query count at every size): "
+        + ("**met**" if all(verdicts) else "**missed**"),
+        "",
+        "## What was measured",
+        "",
+        "| cases | open | seeded in | coordinator's open caseload | case page case (timeline events, deadlines) |",
+        "|---:|---:|---:|---:|---|",
+    ]
+    for size in sizes:
+        r = results[size]
+        seeded = f"{seeding[size]:.0f} s" if size in seeding else "reused"
+        lines.append(
+            f"| {r['cases']:,} | {r['open_cases']:,} | {seeded} | {r['coordinator_open_cases']} | "
+            f"{r['case']} ({r['case_events']}, {r['case_deadlines']}) |"
+        )
+    lines += [
+        "",
+        "Pages: `caseload` is /cases/caseload/ for the coordinator with the median open caseload; `case page` is "
+        "/cases/<ref>/ for that coordinator's open case with the most timeline events; `manager list` is /cases/ "
+        "(all open cases of the council) for the service manager.",
+        "",
+        f"## Slowest queries at {largest:,} cases",
+        "",
+    ]
+    for page in pages:
+        lines.append(f"**{page}**")
+        lines.append("")
+        for q in results[largest]["pages"][page]["slowest"]:
+            lines.append(f"- {q['ms']:.1f} ms: `{q['sql']}`")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

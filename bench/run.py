@@ -28,6 +28,7 @@ BUDGET_MS = 50
 BUDGET_QUERIES = 15
 BUDGETED = ("caseload", "case page")
 MARKER = "BENCH-JSON:"
+NOTES = "## Notes"
 
 
 def main() -> int:
@@ -85,7 +86,11 @@ def main() -> int:
     report = render(results, seeding, sizes=sizes, requests=args.requests, warmup=args.warmup)
     print()
     print(report)
-    Path(args.output).write_text(report)
+    output = Path(args.output)
+    # A hand-written "## Notes" section at the end of the previous results is kept.
+    previous = output.read_text() if output.exists() else ""
+    notes = previous[previous.index(NOTES) :] if NOTES in previous else ""
+    output.write_text(report + ("\n" + notes if notes else ""))
     print(f"Written to {args.output}")
     return 0 if all(budget_ok(results, sizes)) else 1
 
@@ -180,18 +185,52 @@ def measure(*, requests: int, warmup: int) -> dict:
             response = client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
             check(response, path)
-        # Queries counted on a separate request, so recording SQL does not slow the timed ones.
-        with CaptureQueriesContext(connection) as captured:
+        # Queries counted on a separate request, so recording SQL does not slow the timed ones; each query
+        # timed with perf_counter too (the captured times are rounded to the millisecond).
+        timer = QueryTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
             check(client.get(path), path)
-        slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:3]
+        precise = len(timer.durations) == len(captured)
+        queries = [
+            {"sql": q["sql"], "time": timer.durations[i] / 1000 if precise else float(q["time"])}
+            for i, q in enumerate(captured.captured_queries)
+        ]
+        slowest = sorted(queries, key=lambda q: q["time"], reverse=True)[:3]
         out["pages"][label] = {
             "path": path,
             "median_ms": statistics.median(timings),
             "p95_ms": percentile(timings, 95),
             "queries": len(captured.captured_queries),
+            "db_ms": sum(q["time"] for q in queries) * 1000,
             "slowest": [{"ms": float(q["time"]) * 1000, "sql": q["sql"][:600]} for q in slowest],
+            "explain": explain(connection, slowest[0]["sql"]) if slowest else "",
         }
     return out
+
+
+class QueryTimer:
+    """connection.execute_wrapper that times each query with perf_counter (milliseconds)."""
+
+    def __init__(self):
+        self.durations: list[float] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.durations.append((time.perf_counter() - started) * 1000)
+
+
+def explain(connection, sql: str) -> str:
+    """EXPLAIN ANALYZE of a captured SELECT (a server-side cursor's DECLARE is unwrapped); '' for writes."""
+    if sql.startswith("DECLARE "):
+        sql = sql.split(" FOR ", 1)[1]
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def server_version(connection) -> str:
@@ -255,7 +294,8 @@ def render(results, seeding, *, sizes, requests, warmup) -> str:
         f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} with `bench/run.py --sizes "
         f"{','.join(map(str, sizes))}`: {warmup} warm-up then {requests} timed requests per page, server time "
         "measured around Django's test client `get()` (no network, no browser), queries counted with "
-        "`CaptureQueriesContext` on one further request. Data from `seed_scale` (see bench/README.md).",
+        '`CaptureQueriesContext` on one further request ("time in SQL" is the sum of that request\'s query times). '
+        "Data from `seed_scale` (see bench/README.md).",
         "",
         "## Machine",
         "",
@@ -264,14 +304,17 @@ def render(results, seeding, *, sizes, requests, warmup) -> str:
         "",
         "## Results",
         "",
-        "| page | cases | median ms | p95 ms | queries |",
-        "|---|---:|---:|---:|---:|",
+        "| page | cases | median ms | p95 ms | queries | time in SQL, ms |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     pages = list(any_result["pages"])
     for page in pages:
         for size in sizes:
             p = results[size]["pages"][page]
-            lines.append(f"| {page} | {size:,} | {p['median_ms']:.1f} | {p['p95_ms']:.1f} | {p['queries']} |")
+            lines.append(
+                f"| {page} | {size:,} | {p['median_ms']:.1f} | {p['p95_ms']:.1f} | {p['queries']} | "
+                f"{p.get('db_ms', 0):.1f} |"
+            )
     if largest != smallest:
         lines += [
             "",
@@ -314,10 +357,20 @@ def render(results, seeding, *, sizes, requests, warmup) -> str:
         "",
     ]
     for page in pages:
+        result = results[largest]["pages"][page]
         lines.append(f"**{page}**")
         lines.append("")
-        for q in results[largest]["pages"][page]["slowest"]:
-            lines.append(f"- {q['ms']:.1f} ms: `{q['sql']}`")
+        for q in result["slowest"]:
+            lines.append(f"- {q['ms']:.2f} ms: `{q['sql']}`")
+        if result.get("explain"):
+            lines += [
+                "",
+                "EXPLAIN (ANALYZE, BUFFERS) of the slowest SELECT:",
+                "",
+                "```",
+                result["explain"],
+                "```",
+            ]
         lines.append("")
     return "\n".join(lines)
 

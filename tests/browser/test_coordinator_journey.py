@@ -15,6 +15,7 @@ from cases import selectors
 from cases.models import Case
 from tests import factories
 from tests.browser.conftest import (
+    assert_accessible,
     login,
     table_rows,
     url,
@@ -240,3 +241,27 @@ def test_log_request_with_bad_input_shows_the_error_summary_and_keeps_what_was_t
 
     findings.axe(page, "the log request page with errors")
     findings.assert_none()
+
+
+@pytest.mark.browser
+def test_filtering_the_caseload_updates_the_table_in_place(
+    page, live_server, council, coordinator, business_support
+):
+    """With JavaScript, the filters swap only the results (htmx) and keep the address in step."""
+    factories.make_case(
+        council=council, by=business_support, coordinator=coordinator, first_name="Zara", last_name="Ahmed"
+    )
+    factories.make_case(
+        council=council, by=business_support, coordinator=coordinator, first_name="Tom", last_name="Byrne"
+    )
+    login(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/cases/caseload/")
+    page.evaluate("window.__notReloaded = true")
+    page.fill("#id_q", "Byrne")
+    page.click("text=Apply filters")
+    page.wait_for_url("**/cases/caseload/?q=Byrne**")
+    table = page.locator("[data-testid=case-table]")
+    assert "Tom Byrne" in table.inner_text()
+    assert "Zara Ahmed" not in table.inner_text()
+    assert page.evaluate("window.__notReloaded") is True  # swapped in place, not a full page load
+    assert_accessible(page, "caseload after filtering")

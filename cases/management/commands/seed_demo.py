@@ -456,6 +456,10 @@ class Command(BaseCommand):
         existing = Organisation.objects.filter(name=COUNCIL_NAME, kind=OrganisationKind.COUNCIL).first()
         if existing is not None:
             self.stdout.write(f"{COUNCIL_NAME} already exists: nothing to do.")
+        elif User.objects.filter(email__endswith=f"@{DOMAIN}").exists():
+            raise CommandError(
+                f"Accounts @{DOMAIN} exist but {COUNCIL_NAME} does not: remove them or use a fresh database."
+            )
         else:
             started = timezone.now()
             with transaction.atomic():

@@ -86,9 +86,14 @@ def caseload(request):
     )
 
 
+FAMILY_VIEW_ROLES = {Role.PARENT, Role.YOUNG_PERSON, Role.SUPPORTER}
+
+
 @login_required
 @require_GET
 def case_list(request):
+    if request.user.role in FAMILY_VIEW_ROLES:
+        return _family_case_list(request)
     council_id = request.user.organisation_id if request.user.role in COUNCIL_ROLES else None
     form = CaseFilterForm(request.GET or None, council_id=council_id)
     open_only = request.GET.get("closed") != "1"
@@ -102,6 +107,17 @@ def case_list(request):
         form=form,
         extra={"show_coordinator": True, "show_closed_toggle": True, "open_only": open_only},
     )
+
+
+def _family_case_list(request):
+    """Families see their children's cases as plain statements: where it is, and what happens next by when."""
+    rows = selectors.case_list(user=request.user, filters=selectors.CaseFilters(open_only=False))
+    cases = list(rows[:50])
+    for case in cases:
+        stage = workflow.Stage(case.stage)
+        case.stage_label = workflow.STAGE_LABELS[stage]
+        case.stage_description = workflow.STAGE_DESCRIPTIONS[stage]
+    return render(request, "cases/family_case_list.html", {"cases": cases})
 
 
 @login_required

@@ -1,11 +1,37 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from ehcp.navigation import navigation_for
 
 
+def _council_name(user) -> str:
+    from accounts.models import Organisation, OrganisationKind
+
+    if getattr(user, "is_authenticated", False):
+        if user.organisation_id:
+            organisation = user.organisation
+            if organisation.kind == OrganisationKind.COUNCIL:
+                return organisation.name
+            if organisation.council_id:
+                return Organisation.objects.filter(pk=organisation.council_id).values_list("name", flat=True).first()
+        # Families belong to no organisation: name the council of the case they are on.
+        name = (
+            Organisation.objects.filter(cases__team__user=user)
+            .order_by("-cases__team__starts_on")
+            .values_list("name", flat=True)
+            .first()
+        )
+        if name:
+            return name
+    return settings.COUNCIL_NAME
+
+
 def service(request):
+    user = getattr(request, "user", None)
     return {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.PHASE,
-        "navigation": navigation_for(request.user, request.path) if hasattr(request, "user") else [],
+        # Lazy: pages that never show the header (downloads, API) pay nothing.
+        "council_name": SimpleLazyObject(lambda: _council_name(user)),
+        "navigation": navigation_for(user, request.path) if user is not None else [],
     }

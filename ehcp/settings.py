@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SERVICE_NAME = env.str("SERVICE_NAME", default="Education, health and care plans")
+# Shown in the header to people who are not (yet) linked to a council, such as someone signing in.
+COUNCIL_NAME = env.str("COUNCIL_NAME", default="Your local council")
 PHASE = env.str("SERVICE_PHASE", default="Beta")
 
 INSTALLED_APPS = [

@@ -1,19 +1,19 @@
 """`python manage.py seed_scale --cases N [--council NAME]`: realistic volume for benchmarks.
 
 Each case's life is simulated in memory (the workflow's own `check()` validates every step, so no case is in
-a state the service could not have produced), then rows are written with bulk_create in batches:
+a state the service could not have produced), then written in batches of `--batch` cases, one transaction each:
+COPY on PostgreSQL, bulk_create / bulk_create_with_history elsewhere (see `Rows`).
 
 * stages in the proportions of a mature service (most cases are issued plans; a few thousand in assessment at
   50,000) with received dates spread over six years;
-* deadline rows exactly as `recompute_deadlines` would have left them after each step: computed by
+* deadline rows exactly as `recompute_deadlines` would have left them after those steps: computed by
   `cases.statutory`, statuses from `deadline_status` with the recorded exceptions, rows the law stopped
   asking for (past review cycles) kept as cancelled, and `next_due_on` / `next_deadline_code` as
   `_update_next_due` sets them;
-* timeline events for every step (same wording as the services), team changes, exceptions and notes;
-* history rows (simple-history) for the audited models through `bulk_create_with_history`, attributed to the
-  staff member who acted, unless --no-history.
-
-Coordinators: one per 120 cases, so a coordinator has a typical caseload of about 90-100 open cases.
+* timeline events for every step (the services' wording), team changes, exceptions and notes;
+* history rows (simple-history) for the audited models, attributed to the staff member who acted and dated when
+  they acted, unless --no-history;
+* one coordinator per 120 cases, so a coordinator has a typical caseload of about 90-100 open cases.
 """
 
 import math
@@ -168,8 +168,7 @@ class Plan:
     stage: Stage
     ago: int
     steps: list[tuple[str, int, str]]  # transition, days after receipt, reason
-    booked: dict[int, int] = field(default_factory=dict)  # step index -> day the step was recorded
-    age: int = 8
+    booked: dict[int, int] = field(default_factory=dict)  # step index -> day it was recorded, if earlier
     reference: str = ""
 
     @property
@@ -387,12 +386,12 @@ class Rows:
                 pks = [pk for (pk,) in cursor.fetchall()]
                 for row, pk in zip(rows, pks, strict=True):
                     row[meta.pk.attname] = pk
-            names = [meta.pk.attname] if ids else []
-            names += [f.attname for f in fields]
+            columns = ([meta.pk] if ids else []) + fields
+            names = [f.attname for f in columns]
             self._write(
                 cursor,
                 meta.db_table,
-                [meta.get_field(n).column if n != meta.pk.attname else meta.pk.column for n in names],
+                [f.column for f in columns],
                 ([_plain(row.get(n, defaults.get(n)), n in json) for n in names] for row in rows),
             )
             if audited:

@@ -14,7 +14,7 @@ from cases.models import (
     RequestRoute,
     TeamRole,
 )
-from ehcp.forms import GovUKDateField, GovUKForm
+from ehcp.forms import GovUKDateField, GovUKForm, LongSelect
 
 CHOOSE = _("Choose")
 
@@ -66,6 +66,7 @@ class ChildDetailsForm(GovUKForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
     )
     current_setting = forms.ModelChoiceField(
+        widget=LongSelect,
         label=_("Current school or setting (optional)"),
         queryset=None,
         required=False,
@@ -233,7 +234,11 @@ class LogRequestForm(ChildDetailsForm):
         help_text=_("A short summary in the requester's words"),
     )
     coordinator = forms.ModelChoiceField(
-        label=_("Coordinator (optional)"), queryset=None, required=False, empty_label=_("Allocate later")
+        widget=LongSelect,
+        label=_("Coordinator (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Allocate later"),
     )
 
     def __init__(self, *args, council_id: int, **kwargs):
@@ -299,7 +304,9 @@ class TransitionForm(GovUKForm):
 
 
 class AllocateForm(GovUKForm):
-    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=None, empty_label=None)
+    coordinator = forms.ModelChoiceField(
+        widget=LongSelect, label=_("Coordinator"), queryset=None, empty_label=None
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, council_id: int, **kwargs):
@@ -331,7 +338,7 @@ class CaseFilterForm(GovUKForm):
         ],
     )
     school = forms.ModelChoiceField(
-        label=_("School or setting"), queryset=None, required=False, empty_label=_("Any")
+        widget=LongSelect, label=_("School or setting"), queryset=None, required=False, empty_label=_("Any")
     )
 
     def __init__(self, *args, council_id: int | None, **kwargs):
@@ -398,7 +405,7 @@ class ExceptionForm(GovUKForm):
 
 
 class TeamMemberForm(GovUKForm):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    user = forms.ModelChoiceField(widget=LongSelect, label=_("Person"), queryset=None)
     role = forms.ChoiceField(label=_("Role on the case"), choices=TeamRole.choices)
 
     def __init__(self, *args, council_id: int, **kwargs):
@@ -432,6 +439,7 @@ class InviteToCaseForm(GovUKForm):
         help_text=_("We will send them a link to join. It works once and expires in 14 days"),
     )
     organisation = forms.ModelChoiceField(
+        widget=LongSelect,
         label=_("Their school or organisation (SENCo and supporter only)"),
         queryset=None,
         required=False,

@@ -216,7 +216,10 @@ def suggested_coordinator(*, council_id: int) -> User | None:
 def schools_for(*, council_id: int | None) -> QuerySet[Organisation]:
     if council_id is None:
         return Organisation.objects.none()
-    return Organisation.objects.filter(kind=OrganisationKind.SCHOOL, council_id=council_id, is_active=True)
+    # Only what a select shows: a council has hundreds of schools and this runs on every list page.
+    return Organisation.objects.filter(
+        kind=OrganisationKind.SCHOOL, council_id=council_id, is_active=True
+    ).only("id", "name")
 
 
 def partner_organisations(*, council_id: int) -> QuerySet[Organisation]:

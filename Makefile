@@ -67,8 +67,8 @@ test: install ## ruff check, then the whole pytest suite (honours DATABASE_URL /
 lint: install ## ruff check (reports only; never reformats)
 	$(VENV)/bin/ruff check .
 
-# bench/run.py measures against whatever DATABASE_URL points at; start PostgreSQL yourself and export
-# DATABASE_URL=postgres://... first for meaningful numbers. Results go to bench/RESULTS.md.
+# bench/run.py needs PostgreSQL: DATABASE_URL names the server (and a role with CREATEDB); it creates its own
+# ehcp_bench_<size> databases there, seeds them with seed_scale and writes bench/RESULTS.md.
 bench: install ## run the benchmarks (bench/run.py); set DATABASE_URL to a PostgreSQL database first
 	$(PY) bench/run.py
 

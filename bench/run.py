@@ -179,11 +179,12 @@ def measure(*, requests: int, warmup: int) -> dict:
         client.force_login(user)
         for _ in range(warmup):
             check(client.get(path), path)
-        timings = []
+        timings, cpu = [], []
         for _ in range(requests):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             check(response, path)
         # Queries counted on a separate request, so recording SQL does not slow the timed ones; each query
         # timed with perf_counter too (the captured times are rounded to the millisecond).
@@ -205,6 +206,7 @@ def measure(*, requests: int, warmup: int) -> dict:
             "path": path,
             "median_ms": statistics.median(timings),
             "p95_ms": percentile(timings, 95),
+            "cpu_ms": statistics.median(cpu),
             "queries": len(queries),
             "db_ms": db_ms,
             "slowest": [{"ms": float(q["time"]) * 1000, "sql": q["sql"][:600]} for q in slowest],
@@ -300,6 +302,8 @@ def render(results, seeding, *, sizes, requests, warmup) -> str:
         f"{','.join(map(str, sizes))}`: {warmup} warm-up then {requests} timed requests per page, server time "
         "measured around Django's test client `get()` (no network, no browser), queries counted with "
         "`CaptureQueriesContext` on five further requests (time in SQL: the median of their total query time). "
+        "Python CPU is the median CPU time of the Django process per timed request (`time.process_time()`): "
+        "unlike wall time it barely moves when other processes share the machine. "
         "Data from `seed_scale` (see bench/README.md).",
         "",
         "## Machine",
@@ -309,8 +313,8 @@ def render(results, seeding, *, sizes, requests, warmup) -> str:
         "",
         "## Results",
         "",
-        "| page | cases | median ms | p95 ms | queries | time in SQL, ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| page | cases | median ms | p95 ms | queries | time in SQL, ms | Python CPU, ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     pages = list(any_result["pages"])
     for page in pages:
@@ -318,7 +322,7 @@ def render(results, seeding, *, sizes, requests, warmup) -> str:
             p = results[size]["pages"][page]
             lines.append(
                 f"| {page} | {size:,} | {p['median_ms']:.1f} | {p['p95_ms']:.1f} | {p['queries']} | "
-                f"{p.get('db_ms', 0):.1f} |"
+                f"{p.get('db_ms', 0):.1f} | {p.get('cpu_ms', 0):.1f} |"
             )
     if largest != smallest:
         lines += [

@@ -186,7 +186,13 @@ class Case(models.Model):
     family_responded_on = models.DateField(null=True, blank=True)
     final_issued_on = models.DateField(null=True, blank=True)
     last_review_meeting_on = models.DateField(null=True, blank=True)
+    # The current (or latest) review cycle: its meeting and the steps the regulations time from it.
     next_review_meeting_on = models.DateField(null=True, blank=True)
+    review_notice_sent_on = models.DateField(null=True, blank=True)
+    review_advice_circulated_on = models.DateField(null=True, blank=True)
+    review_report_on = models.DateField(null=True, blank=True)
+    review_decided_on = models.DateField(null=True, blank=True)
+    phase_transfer_done_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
 
@@ -207,6 +213,12 @@ class Case(models.Model):
             models.Index(fields=["council", "coordinator", "next_due_on"]),
             models.Index(fields=["council", "next_due_on"]),
             models.Index(fields=["council", "stage"]),
+            # The all-cases list and its count: open cases of a council, nearest deadline first.
+            models.Index(
+                fields=["council", "next_due_on", "received_on", "id"],
+                condition=Q(closed_on__isnull=True),
+                name="case_open_by_due",
+            ),
         ]
         constraints = [
             # One open case per child: a second request links to the open case instead of starting a new clock.
@@ -249,6 +261,11 @@ class Case(models.Model):
             final_issued_on=self.final_issued_on,
             last_review_meeting_on=self.last_review_meeting_on,
             next_review_meeting_on=self.next_review_meeting_on,
+            review_notice_sent_on=self.review_notice_sent_on,
+            review_advice_circulated_on=self.review_advice_circulated_on,
+            review_report_on=self.review_report_on,
+            review_decided_on=self.review_decided_on,
+            phase_transfer_done_on=self.phase_transfer_done_on,
             date_of_birth=self.child.date_of_birth,
             closed_on=self.closed_on,
         )

@@ -196,6 +196,7 @@ def case_facts(case: Case) -> workflow.CaseFacts:
         family_responded_on=case.family_responded_on,
         final_issued_on=case.final_issued_on,
         last_review_meeting_on=case.last_review_meeting_on,
+        next_review_meeting_on=case.next_review_meeting_on,
         has_coordinator=case.coordinator_id is not None,
     )
 

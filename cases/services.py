@@ -7,7 +7,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import update_change_reason
 
 from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
 from cases import selectors, statutory, workflow
@@ -93,9 +92,10 @@ def _timeline(*, case: Case, kind: str, summary: str, by: User | None, detail: s
 def _save_with_history(instance, *, by: User | None, reason: str = "", update_fields=None) -> None:
     """Save an audited row recording who changed it, also outside a request (tasks, commands)."""
     instance._history_user = by
-    instance.save(update_fields=update_fields)
     if reason:
-        update_change_reason(instance, reason)
+        # simple-history reads this when it writes the history row, so no second query is needed.
+        instance._change_reason = reason
+    instance.save(update_fields=update_fields)
 
 
 def next_reference(*, year: int) -> str:
@@ -264,21 +264,27 @@ def recompute_deadlines(*, case: Case, by: User | None, today: date | None = Non
             for k, v in values.items():
                 setattr(row, k, v)
             _save_with_history(row, by=by)
-    # A deadline the law no longer asks for (e.g. after a decision not to assess) is cancelled, not deleted.
+    # A deadline that no longer arises is never deleted. One already met keeps its record; a review cycle that has
+    # been held is met by its meeting; anything else the law no longer asks for is cancelled.
     for key, row in existing.items():
-        if key not in seen and row.status != statutory.DeadlineStatus.CANCELLED:
+        if key in seen or row.met_on is not None or row.status == statutory.DeadlineStatus.CANCELLED:
+            continue
+        held = case.last_review_meeting_on
+        if row.code == statutory.DeadlineCode.ANNUAL_REVIEW and held and held >= row.starts_on:
+            row.met_on = held
+            row.status = (
+                statutory.DeadlineStatus.MET if held <= row.due_on else statutory.DeadlineStatus.MISSED
+            ).value
+        else:
             row.status = statutory.DeadlineStatus.CANCELLED
-            _save_with_history(row, by=by)
+        _save_with_history(row, by=by)
     _update_next_due(case=case, rows=existing.values(), by=by)
     return sorted(existing.values(), key=lambda d: (d.due_on, d.code))
 
 
 def _update_next_due(*, case: Case, rows, by: User | None) -> None:
-    pending = [
-        d
-        for d in rows
-        if d.met_on is None and d.status in (statutory.DeadlineStatus.OPEN, statutory.DeadlineStatus.MISSED)
-    ]
+    # Excused deadlines still have to be met: an exception explains the delay, it does not end the duty.
+    pending = [d for d in rows if d.met_on is None and d.status != statutory.DeadlineStatus.CANCELLED]
     nearest = min(pending, key=lambda d: (d.due_on, d.code), default=None)
     due = nearest.due_on if nearest else None
     code = nearest.code if nearest else ""
@@ -345,8 +351,12 @@ def case_transition(
             if transition.target in workflow.CLOSED_STAGES:
                 case.closed_on = on
                 case.closure_reason = reason
+        if transition.name == "start_annual_review":
+            # A new cycle: the last cycle's steps stay on its deadline rows, not on the case.
+            case.review_notice_sent_on = case.review_advice_circulated_on = None
+            case.review_report_on = case.review_decided_on = None
         if transition.name == "complete_annual_review":
-            case.next_review_meeting_on = None
+            case.last_review_meeting_on = case.next_review_meeting_on or on
         case.version += 1
         _save_with_history(case, by=by, reason=transition.label)
         summary = transition.label

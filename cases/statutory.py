@@ -371,6 +371,53 @@ def _amendment_meeting(dates: CaseDates, proposed_on: date) -> date | None:
     return max(held, default=None)
 
 
+def _phase_transfer_deadline(dates: CaseDates, group: int, due: date, met_on: date | None) -> Deadline:
+    # Reg 18 bites once the child is within 12 months of the September move.
+    window_opens = date(due.year - 1, 9, 1)
+    return Deadline(
+        DeadlineCode.PHASE_TRANSFER,
+        due_on=due,
+        starts_on=max(window_opens, dates.final_issued_on),
+        ref=f"year-{group}",
+        met_on=met_on,
+    )
+
+
+def _phase_transfers(dates: CaseDates) -> list[Deadline]:
+    """The transfer now running, and the one the latest recorded review dealt with.
+
+    `phase_transfer_done_on` is the day the latest transfer review was completed. It meets the transfer in whose
+    window it falls (on time or late), and the clock moves on to the next transfer. Earlier transfers were met in
+    their time; their rows stay as they were recorded.
+    """
+
+    def window_opens(due: date) -> date:
+        return date(due.year - 1, 9, 1)
+
+    def following(due: date):
+        return next_phase_transfer(
+            dates.date_of_birth,
+            on=due + timedelta(days=1),
+            transfer_year_groups=dates.phase_transfer_year_groups,
+        )
+
+    done = dates.phase_transfer_done_on
+    transfer = next_phase_transfer(
+        dates.date_of_birth, on=dates.final_issued_on, transfer_year_groups=dates.phase_transfer_year_groups
+    )
+    out: list[Deadline] = []
+    while transfer is not None and done is not None and done >= window_opens(transfer[1]):
+        after = following(transfer[1])
+        if after is None or done < window_opens(after[1]):
+            out.append(_phase_transfer_deadline(dates, *transfer, met_on=done))
+            transfer = after
+            break
+        transfer = after
+    if transfer is not None:
+        out.append(_phase_transfer_deadline(dates, *transfer, met_on=None))
+    return out
+
+
 def compute_deadlines(dates: CaseDates) -> list[Deadline]:
     """Every statutory time limit the case's dates give rise to, ordered by due date, code, then ref.
 
@@ -497,24 +544,7 @@ def compute_deadlines(dates: CaseDates) -> list[Deadline]:
         )
 
     if dates.date_of_birth is not None and dates.final_issued_on is not None:
-        transfer = next_phase_transfer(
-            dates.date_of_birth,
-            on=dates.final_issued_on,
-            transfer_year_groups=dates.phase_transfer_year_groups,
-        )
-        if transfer is not None:
-            group, due = transfer
-            # Reg 18 bites once the child is within 12 months of the September move.
-            window_opens = date(due.year - 1, 9, 1)
-            out.append(
-                Deadline(
-                    DeadlineCode.PHASE_TRANSFER,
-                    due_on=due,
-                    starts_on=max(window_opens, dates.final_issued_on),
-                    ref=f"year-{group}",
-                    met_on=dates.phase_transfer_done_on,
-                )
-            )
+        out.extend(_phase_transfers(dates))
 
     if dates.reassessment_requested_on is not None:
         out.append(

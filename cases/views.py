@@ -64,6 +64,7 @@ def _list_page(request, *, title, template, rows, form, extra=None):
         "filter_form": form,
         "query_string": query.urlencode(),
         "toggle_query": toggle.urlencode(),
+        "show_school_filter": request.user.role in COUNCIL_ROLES,
         "today": on,
         **(extra or {}),
     }

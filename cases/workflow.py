@@ -184,13 +184,45 @@ TRANSITIONS: dict[str, Transition] = {
             next_step="Arrange the annual review meeting",
         ),
         Transition(
+            "record_review_notice",
+            "Record that notice of the review meeting was sent",
+            frozenset({Stage.UNDER_REVIEW}),
+            None,
+            ROUTERS,
+            sets_date="review_notice_sent_on",
+        ),
+        Transition(
+            "record_review_advice",
+            "Record that advice was sent out before the meeting",
+            frozenset({Stage.UNDER_REVIEW}),
+            None,
+            ROUTERS,
+            sets_date="review_advice_circulated_on",
+        ),
+        Transition(
+            "record_review_report",
+            "Record that the review meeting report was sent",
+            frozenset({Stage.UNDER_REVIEW}),
+            None,
+            ROUTERS,
+            sets_date="review_report_on",
+        ),
+        Transition(
             "complete_annual_review",
-            "Complete the annual review (plan maintained or amended)",
+            "Record the review decision (keep or amend the plan)",
             frozenset({Stage.UNDER_REVIEW}),
             Stage.FINAL_ISSUED,
             DECIDERS,
-            sets_date="last_review_meeting_on",
+            sets_date="review_decided_on",
             next_step="Hold the review meeting and decide",
+        ),
+        Transition(
+            "record_phase_transfer_review",
+            "Record that the plan was reviewed and amended for the move to a new school",
+            frozenset({Stage.FINAL_ISSUED, Stage.UNDER_REVIEW}),
+            None,
+            DECIDERS,
+            sets_date="phase_transfer_done_on",
         ),
         Transition(
             "withdraw",
@@ -232,6 +264,7 @@ class CaseFacts:
     family_responded_on: date | None = None
     final_issued_on: date | None = None
     last_review_meeting_on: date | None = None
+    next_review_meeting_on: date | None = None
     has_coordinator: bool = False
 
 
@@ -291,8 +324,15 @@ def check(name: str, *, facts: CaseFacts, role: str, on: date, today: date, reas
                 f"The family have until {closes:%-d %B %Y} to comment on the draft (15 days from the day it was "
                 "sent). Issue the final plan after that, or record their comments first."
             )
-    if name == "complete_annual_review" and facts.final_issued_on and on < facts.final_issued_on:
+    if name == "start_annual_review" and facts.final_issued_on and on < facts.final_issued_on:
         raise TransitionRefused("The review meeting cannot be before the plan was issued.", field="on")
+    meeting = facts.next_review_meeting_on
+    if name in {"complete_annual_review", "record_review_report"} and meeting and on < meeting:
+        raise TransitionRefused(
+            f"This comes after the review meeting on {facts.next_review_meeting_on:%-d %B %Y}: enter a date on or "
+            "after it.",
+            field="on",
+        )
     return transition
 
 

@@ -409,7 +409,10 @@ class TestChildDetails:
         assert case.child.history.first().history_user == coordinator
         assert case.child.history.last().legal_first_name != "Amarachi"
         schools = CaseTeamMember.objects.filter(case=case, role="school")
-        assert {(m.organisation_id, m.ends_on is None) for m in schools} == {(school.pk, False), (new_school.pk, True)}
+        assert {(m.organisation_id, m.ends_on is None) for m in schools} == {
+            (school.pk, False),
+            (new_school.pk, True),
+        }
         event = TimelineEvent.objects.filter(case=case, kind="details").get()
         assert event.summary == "Child's details corrected: first name, current school or setting"
 
@@ -431,3 +434,124 @@ def services_child(case) -> services.ChildDetails:
         date_of_birth=child.date_of_birth,
         current_setting_id=child.current_setting_id,
     )
+
+
+class TestReviewCycle:
+    def issued(self, council, business_support, coordinator):
+        case = log(council, business_support, coordinator=coordinator, received_on=date(2025, 1, 6))
+        for name, on in [
+            ("start_assessment_decision", date(2025, 1, 7)),
+            ("agree_to_assess", date(2025, 2, 10)),
+            ("start_issue_decision", date(2025, 4, 1)),
+            ("agree_to_issue", date(2025, 4, 8)),
+            ("serve_draft", date(2025, 4, 14)),
+            ("record_family_response", date(2025, 4, 20)),
+            ("issue_final_plan", date(2025, 5, 12)),
+        ]:
+            case = services.case_transition(case=case, name=name, by=coordinator, on=on)
+        return case
+
+    def test_a_held_review_meets_the_cycle_and_starts_the_next(self, council, business_support, coordinator):
+        case = self.issued(council, business_support, coordinator)
+        assert deadlines(case)["annual_review"].due_on == date(2026, 5, 11)
+        for name, on in [
+            ("start_annual_review", date(2026, 4, 20)),  # the meeting date
+            ("record_review_notice", date(2026, 3, 30)),
+            ("record_review_advice", date(2026, 4, 2)),
+            ("record_review_report", date(2026, 4, 27)),
+            ("complete_annual_review", date(2026, 5, 5)),
+        ]:
+            case = services.case_transition(case=case, name=name, by=coordinator, on=on)
+        rows = {(d.code, d.ref): (d.due_on, d.met_on, d.status) for d in Deadline.objects.filter(case=case)}
+        meeting = "2026-04-20"
+        assert rows[("annual_review", "2025-05-12")] == (date(2026, 5, 11), date(2026, 4, 20), "met")
+        assert rows[("review_notice", meeting)] == (date(2026, 4, 6), date(2026, 3, 30), "met")
+        assert rows[("review_advice", meeting)] == (date(2026, 4, 6), date(2026, 4, 2), "met")
+        assert rows[("review_report", meeting)] == (date(2026, 5, 4), date(2026, 4, 27), "met")
+        assert rows[("review_decision", meeting)] == (date(2026, 5, 18), date(2026, 5, 5), "met")
+        # The next review: within 12 months starting with the day of this meeting.
+        assert rows[("annual_review", "2026-04-20")] == (date(2027, 4, 19), None, "open")
+        case.refresh_from_db()
+        assert case.stage == "final_issued"
+        assert case.last_review_meeting_on == date(2026, 4, 20)
+
+    def test_the_decision_cannot_come_before_the_meeting(self, council, business_support, coordinator):
+        case = self.issued(council, business_support, coordinator)
+        case = services.case_transition(
+            case=case, name="start_annual_review", by=coordinator, on=date(2026, 4, 20)
+        )
+        with pytest.raises(services.ServiceError) as error:
+            services.case_transition(
+                case=case, name="complete_annual_review", by=coordinator, on=date(2026, 4, 19)
+            )
+        assert error.value.field == "on"
+        assert "after the review meeting on 20 April 2026" in error.value.message
+
+    def test_recording_the_phase_transfer_review_moves_the_clock_to_the_next_move(
+        self, council, business_support, coordinator
+    ):
+        case = self.issued(
+            council, business_support, coordinator
+        )  # born 14 May 2017: Year 7 in September 2028
+        assert deadlines(case)["phase_transfer"].due_on == date(2028, 2, 14)
+        Case.objects.filter(pk=case.pk).update(final_issued_on=date(2025, 5, 12))
+        services.case_transition(
+            case=case, name="record_phase_transfer_review", by=coordinator, on=date(2026, 11, 2)
+        )
+        rows = {
+            d.ref: (d.due_on, d.met_on, d.status)
+            for d in Deadline.objects.filter(case=case, code="phase_transfer")
+        }
+        # Recorded before the Year 7 window opened (1 September 2027), so it does not meet that transfer.
+        assert rows == {"year-7": (date(2028, 2, 14), None, "open")}
+
+
+def test_an_excused_deadline_still_orders_the_caseload(council, business_support, coordinator):
+    case = log(council, business_support, coordinator=coordinator, received_on=date(2026, 1, 5))
+    services.record_exception(
+        case=case,
+        kind="personal_circumstances",
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 7, 1),
+        reason="Serious illness in the family",
+        by=coordinator,
+    )
+    case.refresh_from_db()
+    statuses = {code: d.status for code, d in deadlines(case).items()}
+    assert statuses == {
+        "assessment_decision": "excused",
+        "issue_decision": "excused",
+        "final_plan": "excused",
+    }
+    # Excused is not done: the decision whether to assess is still owed, so it still leads the caseload.
+    assert (case.next_due_on, case.next_deadline_code) == (date(2026, 2, 16), "assessment_decision")
+
+
+def test_a_transfer_review_in_its_window_meets_it_and_opens_the_post_16_move(
+    council, business_support, coordinator
+):
+    case = log(
+        council,
+        business_support,
+        coordinator=coordinator,
+        received_on=date(2024, 9, 2),
+        child=factories.child_details(date_of_birth=date(2015, 3, 15)),
+    )
+    for name, on in [
+        ("start_assessment_decision", date(2024, 9, 3)),
+        ("agree_to_assess", date(2024, 10, 7)),
+        ("start_issue_decision", date(2024, 12, 2)),
+        ("agree_to_issue", date(2024, 12, 9)),
+        ("serve_draft", date(2024, 12, 16)),
+        ("issue_final_plan", date(2025, 1, 20)),
+        ("record_phase_transfer_review", date(2026, 2, 10)),
+    ]:
+        case = services.case_transition(case=case, name=name, by=coordinator, on=on)
+    rows = {
+        d.ref: (d.due_on, d.met_on, d.status)
+        for d in Deadline.objects.filter(case=case, code="phase_transfer")
+    }
+    assert rows == {
+        "year-7": (date(2026, 2, 14), date(2026, 2, 10), "met"),
+        "year-12": (date(2031, 3, 30), None, "open"),
+    }

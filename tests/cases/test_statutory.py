@@ -617,7 +617,7 @@ def test_phase_transfer_to_secondary():
             phase_transfer_done_on=date(2026, 2, 10),
         )
     )
-    transfer = only(deadlines, C.PHASE_TRANSFER)
+    transfer, post_16 = [d for d in deadlines if d.code == C.PHASE_TRANSFER]
     assert (transfer.ref, transfer.starts_on, transfer.due_on, transfer.met_on) == (
         "year-7",
         date(2025, 9, 1),
@@ -625,6 +625,26 @@ def test_phase_transfer_to_secondary():
         date(2026, 2, 10),
     )
     assert deadline_status(transfer, today=date(2026, 3, 1)) == S.MET
+    # Once the move to secondary is dealt with, the clock moves on to the move into Year 12 (before 31 March).
+    assert (post_16.ref, post_16.starts_on, post_16.due_on, post_16.met_on) == (
+        "year-12",
+        date(2030, 9, 1),
+        date(2031, 3, 30),
+        None,
+    )
+
+
+def test_a_review_recorded_before_the_window_opens_does_not_meet_the_transfer():
+    deadlines = compute_deadlines(
+        CaseDates(
+            received_on=date(2024, 9, 2),
+            final_issued_on=date(2025, 1, 20),
+            date_of_birth=date(2015, 3, 15),
+            phase_transfer_done_on=date(2025, 3, 1),
+        )
+    )
+    transfer = only(deadlines, C.PHASE_TRANSFER)
+    assert (transfer.ref, transfer.met_on) == ("year-7", None)
 
 
 def test_phase_transfer_finished_on_15_february_is_late():
@@ -636,7 +656,9 @@ def test_phase_transfer_finished_on_15_february_is_late():
             phase_transfer_done_on=date(2026, 2, 15),
         )
     )
-    assert deadline_status(only(deadlines, C.PHASE_TRANSFER), today=date(2026, 3, 1)) == S.MISSED
+    late = next(d for d in deadlines if d.ref == "year-7")
+    assert late.met_on == date(2026, 2, 15)
+    assert deadline_status(late, today=date(2026, 3, 1)) == S.MISSED
 
 
 def test_phase_transfer_after_the_year_7_deadline_is_the_post_16_one():

@@ -220,8 +220,9 @@ _MALE_PARENTS = frozenset(
     )
 )
 
+# Persona first names (Laura, Corinne, Susan, Howard, Sonia, Pamela, Leo) are kept for the accounts that play them.
 STAFF_FIRST = _split(
-    "Laura Corinne Susan Howard Sonia Pamela Leo Priya Aisha Tom Gareth Fiona Hannah Yusuf Bronwen Kelechi "
+    "Priya Aisha Tom Gareth Fiona Hannah Yusuf Bronwen Kelechi "
     "Marta Deborah Niall Shabana Rachel Owen Chipo Martin Eleanor Ravi Joanna Femi Sian Gemma Wing Ali"
 )
 STAFF_LAST = _split(
@@ -289,8 +290,8 @@ def family(rng: random.Random, *, gender: str | None = None) -> Family:
     )
 
 
-def staff_name(rng: random.Random) -> str:
-    return f"{rng.choice(STAFF_FIRST)} {rng.choice(STAFF_LAST)}"
+def staff_name(rng: random.Random, *, first: str = "") -> str:
+    return f"{first or rng.choice(STAFF_FIRST)} {rng.choice(STAFF_LAST)}"
 
 
 def email_local(name: str) -> str:

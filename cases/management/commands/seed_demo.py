@@ -8,6 +8,7 @@ demo always has deadlines missed, due this week (red), within three weeks (amber
 Idempotent: if the council already exists the command only prints the demo logins.
 """
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -31,27 +32,33 @@ SEED = 2026
 class Account:
     key: str  # the part of the email before @riverside.example
     role: str
-    full_name: str
+    # The persona's first name where the account plays one (Laura the coordinator, Corinne in business support...);
+    # every surname, and every other name, is drawn at run time from the name lists in cases/demo.py.
+    first_name: str
     job_title: str
     org: str
     discipline: str = ""
 
 
+# Meera, the vocal parent, and Daniel, who is new to the country and less confident in English.
+PARENT_PERSONAS = {
+    "parent": ("Meera", FamilyContact.Relationship.MOTHER, ""),
+    "parent2": ("Daniel", FamilyContact.Relationship.FATHER, "Portuguese, English"),  # or the family's own
+}
+
 # The people who work on cases. Family logins (parent@, youngperson@...) are made with their family's case.
 ACCOUNTS: tuple[Account, ...] = (
-    Account("coordinator", Role.COORDINATOR, "Laura Fletcher", "EHC coordinator", "council"),
-    Account("coordinator2", Role.COORDINATOR, "Tom Okoye", "EHC coordinator", "council"),
-    Account("coordinator3", Role.COORDINATOR, "Shabana Iqbal", "Senior EHC coordinator", "council"),
-    Account(
-        "manager", Role.SERVICE_MANAGER, "Susan Whitfield", "Head of SEND assessment and review", "council"
-    ),
-    Account("support", Role.BUSINESS_SUPPORT, "Corinne Hughes", "SEND business support officer", "council"),
-    Account("support2", Role.BUSINESS_SUPPORT, "Marta Nowicka", "SEND business support assistant", "council"),
-    Account("admin", Role.ADMINISTRATOR, "Owen Price", "SEND systems administrator", "council"),
+    Account("coordinator", Role.COORDINATOR, "Laura", "EHC coordinator", "council"),
+    Account("coordinator2", Role.COORDINATOR, "", "EHC coordinator", "council"),
+    Account("coordinator3", Role.COORDINATOR, "", "Senior EHC coordinator", "council"),
+    Account("manager", Role.SERVICE_MANAGER, "Susan", "Head of SEND assessment and review", "council"),
+    Account("support", Role.BUSINESS_SUPPORT, "Corinne", "SEND business support officer", "council"),
+    Account("support2", Role.BUSINESS_SUPPORT, "", "SEND business support assistant", "council"),
+    Account("admin", Role.ADMINISTRATOR, "", "SEND systems administrator", "council"),
     Account(
         "ep",
         Role.SPECIALIST,
-        "Howard Lindqvist",
+        "Howard",
         "Senior educational psychologist",
         "council",
         Discipline.EDUCATIONAL_PSYCHOLOGY,
@@ -59,7 +66,7 @@ ACCOUNTS: tuple[Account, ...] = (
     Account(
         "ep2",
         Role.SPECIALIST,
-        "Chipo Dlamini",
+        "",
         "Educational psychologist",
         "council",
         Discipline.EDUCATIONAL_PSYCHOLOGY,
@@ -67,7 +74,7 @@ ACCOUNTS: tuple[Account, ...] = (
     Account(
         "salt",
         Role.SPECIALIST,
-        "Fiona Kerr",
+        "",
         "Speech and language therapist",
         "nhs",
         Discipline.SPEECH_AND_LANGUAGE,
@@ -75,18 +82,16 @@ ACCOUNTS: tuple[Account, ...] = (
     Account(
         "ot",
         Role.SPECIALIST,
-        "Ravi Mahmood",
+        "",
         "Occupational therapist",
         "nhs",
         Discipline.OCCUPATIONAL_THERAPY,
     ),
-    Account(
-        "health", Role.SPECIALIST, "Dr Kelechi Adeyemi", "Community paediatrician", "nhs", Discipline.HEALTH
-    ),
+    Account("health", Role.SPECIALIST, "", "Community paediatrician", "nhs", Discipline.HEALTH),
     Account(
         "socialcare",
         Role.SPECIALIST,
-        "Niall Sullivan",
+        "",
         "Social worker, children with disabilities team",
         "social_care",
         Discipline.SOCIAL_CARE,
@@ -94,19 +99,19 @@ ACCOUNTS: tuple[Account, ...] = (
     Account(
         "other",
         Role.SPECIALIST,
-        "Bronwen Harper",
+        "",
         "Specialist teacher, sensory support service",
         "council",
         Discipline.OTHER,
     ),
-    Account("panel", Role.PANEL_MEMBER, "Sonia Campbell", "SEND panel chair", "council"),
-    Account("panel2", Role.PANEL_MEMBER, "Deborah Moss", "Designated clinical officer", "nhs"),
-    Account("panel3", Role.PANEL_MEMBER, "Gareth Lewis", "Headteacher representative", "council"),
-    Account("senco", Role.SENCO, "Leo Brennan", "SENCo", "primary"),
-    Account("senco2", Role.SENCO, "Aisha Rahman", "SENCo and assistant headteacher", "secondary"),
-    Account("senco3", Role.SENCO, "Eleanor Walsh", "Deputy headteacher and SENCo", "special"),
-    Account("senco4", Role.SENCO, "Wing Chen", "Setting SENCo", "nursery"),
-    Account("supporter", Role.SUPPORTER, "Pamela Gordon", "SENDIASS adviser", "sendiass"),
+    Account("panel", Role.PANEL_MEMBER, "Sonia", "SEND panel chair", "council"),
+    Account("panel2", Role.PANEL_MEMBER, "", "Designated clinical officer", "nhs"),
+    Account("panel3", Role.PANEL_MEMBER, "", "Headteacher representative", "council"),
+    Account("senco", Role.SENCO, "Leo", "SENCo", "primary"),
+    Account("senco2", Role.SENCO, "", "SENCo and assistant headteacher", "secondary"),
+    Account("senco3", Role.SENCO, "", "Deputy headteacher and SENCo", "special"),
+    Account("senco4", Role.SENCO, "", "Setting SENCo", "nursery"),
+    Account("supporter", Role.SUPPORTER, "Pamela", "SENDIASS adviser", "sendiass"),
 )
 
 ORGANISATIONS = {
@@ -522,7 +527,7 @@ class Seeder:
             self.make_user(
                 account.key,
                 role=account.role,
-                full_name=account.full_name,
+                full_name=demo.staff_name(self.rng, first=account.first_name),
                 job_title=account.job_title,
                 organisation=self.orgs[account.org],
                 discipline=account.discipline,
@@ -582,6 +587,18 @@ class Seeder:
         received = self.today - timedelta(days=story.ago)
         young_person = story.requested_by == "young_person"
         fam = demo.family(rng)
+        persona = PARENT_PERSONAS.get(story.login)
+        if persona:
+            first, relationship, languages = persona
+            fam = dataclasses.replace(
+                fam,
+                parent_name=f"{first} {fam.last_name}",
+                parent_relationship=relationship,
+                home_languages=(fam.home_languages if fam.home_languages != "English" else languages)
+                if languages
+                else fam.home_languages,
+                interpreter_needed=bool(languages),
+            )
         low, high = AGES[story.setting]
         age = story.age if story.age is not None else rng.randint(low, high)
         dob = demo.date_of_birth(rng, age=age, on=received)

@@ -105,6 +105,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    # How they want to hear from the service: email, text message or letter (notifications.models.Channel).
+    preferred_channel = models.CharField(
+        _("how to contact them"),
+        max_length=10,
+        choices=[("email", _("Email")), ("sms", _("Text message")), ("letter", _("Letter"))],
+        default="email",
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the support admin"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)

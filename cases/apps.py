@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.invitations import register_purpose
-        from cases import services
+        from cases import notices, services
 
         register_purpose("join_case", services.join_case_from_invitation)
+        notices.register_templates()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
-from cases import selectors, statutory, workflow
+from cases import notices, selectors, statutory, workflow
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
     AccessLog,
@@ -84,7 +84,7 @@ def _require_council_staff(user: User, council_id: int, roles=COUNCIL_ROLES) -> 
 
 
 def _timeline(*, case: Case, kind: str, summary: str, by: User | None, detail: str = "", family: bool = True):
-    TimelineEvent.objects.create(
+    return TimelineEvent.objects.create(
         case=case, kind=kind, summary=summary[:300], detail=detail, actor=by, visible_to_family=family
     )
 
@@ -207,13 +207,16 @@ def log_request(
             _add_member(case=case, user=coordinator, role=TeamRole.COORDINATOR, by=by)
         if child.current_setting_id:
             _add_member(case=case, organisation_id=child.current_setting_id, role=TeamRole.SCHOOL, by=by)
-        _timeline(
+        event = _timeline(
             case=case,
             kind=TimelineEvent.Kind.CREATED,
             summary=f"Request received on {received_on:%-d %B %Y} by {RequestRoute(route).label.lower()}",
             by=by,
         )
         recompute_deadlines(case=case, by=by)
+        notices.request_logged(case=case, event=event, by=by)
+        if coordinator is not None:
+            notices.coordinator_allocated(case=case, coordinator=coordinator, event=event, by=by)
     return case
 
 
@@ -365,7 +368,7 @@ def case_transition(
                 f"{transition.label}: {workflow.STAGE_LABELS[workflow.Stage(before)]} → "
                 + (workflow.STAGE_LABELS[transition.target])
             )
-        _timeline(
+        event = _timeline(
             case=case,
             kind=TimelineEvent.Kind.TRANSITION,
             summary=f"{summary} ({on:%-d %B %Y})",
@@ -373,6 +376,7 @@ def case_transition(
             by=by,
         )
         recompute_deadlines(case=case, by=by, today=today)
+        notices.transition_happened(case=case, transition=transition, event=event, reason=reason, by=by)
     return case
 
 
@@ -454,7 +458,8 @@ def allocate_coordinator(
         summary = f"{coordinator.full_name} is now the coordinator"
         if previous:
             summary += f" (was {previous.full_name})"
-        _timeline(case=case, kind=TimelineEvent.Kind.ALLOCATED, summary=summary, by=by)
+        event = _timeline(case=case, kind=TimelineEvent.Kind.ALLOCATED, summary=summary, by=by)
+        notices.coordinator_allocated(case=case, coordinator=coordinator, event=event, by=by)
     return case
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "ehcp.apps.EhcpConfig",
     "accounts",
+    "notifications",
     "cases",
 ]
 
@@ -158,6 +159,18 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ehcp-service@council.example")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# GOV.UK Notify: off unless an API key is set; then it sends email, text messages and letters.
+# Each *_TEMPLATE_ID names a Notify template whose content is ((subject)) and ((body)) (or ((body)) for texts).
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_LETTER_TEMPLATE_ID = env.str("NOTIFY_LETTER_TEMPLATE_ID", default="")
+# Notify's delivery receipts must carry this bearer token.
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
 
 # Celery: with no REDIS_URL, tasks run in-process so development needs no broker.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -173,6 +186,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Picks up anything a worker could not be told about at once (the broker was down, a worker died).
+    "relay-outbox": {"task": "notifications.tasks.relay_outbox", "schedule": env.int("OUTBOX_RELAY_SECONDS", default=60)},
     "refresh-deadline-statuses": {
         "task": "cases.tasks.refresh_deadline_statuses",
         "schedule": env.int("DEADLINE_REFRESH_SECONDS", default=15 * 60),

@@ -1,0 +1,167 @@
+"""What a case event tells people, written to the outbox inside the event's own transaction.
+
+Messages say what changed and what to do next, with a link, and carry no more personal data than that: the
+child's first name and the case reference.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+from cases import selectors, statutory, workflow
+from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
+from notifications import services as notifications
+from notifications.templates_registry import MessageTemplate, register
+
+APPEALABLE = {workflow.Stage.NOT_ASSESSED, workflow.Stage.NOT_ISSUED}
+# Steps inside a stage that the family needs to hear about.
+FAMILY_STEPS = {"serve_draft", "issue_final_plan", "start_annual_review"}
+
+
+def register_templates() -> None:
+    register(
+        MessageTemplate(
+            "case.stage_changed",
+            "To the family when their case moves on (with appeal rights after a refusal)",
+            example={
+                "child_first_name": "Amara",
+                "reference": "EHC-2026-00042",
+                "headline": "We have decided to carry out an EHC needs assessment",
+                "explanation": "We are gathering advice from the people who know the child.",
+                "next_step": "We will tell you by 22 June 2026 whether we will issue a plan",
+                "reason": "",
+                "appeal": False,
+            },
+        )
+    )
+    register(
+        MessageTemplate(
+            "case.request_received",
+            "To the family when a request for assessment is logged",
+            example={
+                "child_first_name": "Amara",
+                "reference": "EHC-2026-00042",
+                "received_on": "2 March 2026",
+                "decision_by": "13 April 2026",
+                "final_by": "20 July 2026",
+            },
+        )
+    )
+    register(
+        MessageTemplate(
+            "case.allocated",
+            "To a coordinator when a case is allocated to them",
+            example={
+                "reference": "EHC-2026-00042",
+                "next_deadline": "Decide whether to assess by 13 April 2026",
+            },
+        )
+    )
+
+
+def case_link(case: Case) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("cases:detail", kwargs={"reference": case.reference})
+
+
+def _family_users(case: Case) -> list[User]:
+    today = selectors.today()
+    members = CaseTeamMember.objects.filter(
+        case=case, role__in=[TeamRole.FAMILY, TeamRole.YOUNG_PERSON], user__isnull=False, starts_on__lte=today
+    ).exclude(ends_on__lte=today)
+    return [m.user for m in members.select_related("user")]
+
+
+def _family_contacts_without_accounts(case: Case, *, users: list[User]) -> list[FamilyContact]:
+    emails = {u.email.lower() for u in users}
+    return [
+        c
+        for c in case.child.contacts.filter(is_archived=False, user__isnull=True).exclude(email="")
+        if c.email.lower() not in emails and (c.parental_responsibility or c.relationship == "self")
+    ]
+
+
+def tell_family(*, case: Case, template: str, data: dict, event_key: str, by: User | None) -> None:
+    users = _family_users(case)
+    common = {
+        "template": template,
+        "data": data,
+        "link": case_link(case),
+        "subject_ref": f"case:{case.pk}",
+        "organisation_id": case.council_id,
+        "by": by,
+    }
+    for user in users:
+        notifications.notify(recipient=user, key=f"{event_key}:user:{user.pk}", **common)
+    for contact in _family_contacts_without_accounts(case, users=users):
+        notifications.notify(
+            to_address=contact.email, to_name=contact.name, key=f"{event_key}:contact:{contact.pk}", **common
+        )
+
+
+def _next_for_family(case: Case) -> str:
+    if not case.next_due_on or not case.next_deadline_code:
+        return ""
+    label = statutory.DEADLINE_LABELS[statutory.DeadlineCode(case.next_deadline_code)]
+    return f"{label} by {case.next_due_on:%-d %B %Y}"
+
+
+def transition_happened(
+    *, case: Case, transition: workflow.Transition, event: TimelineEvent, reason: str, by: User
+):
+    """After a stage change (or a step the family must know about), tell the family."""
+    if transition.target is None and transition.name not in FAMILY_STEPS:
+        return
+    stage = workflow.Stage(case.stage)
+    headline = transition.label
+    if transition.name == "serve_draft":
+        closes = workflow.draft_window_closes_on(case.draft_served_on)
+        headline = "The draft EHC plan is ready for your comments"
+        next_step = f"Send us your comments and the school you would like named by {closes:%-d %B %Y}"
+    else:
+        next_step = _next_for_family(case)
+    tell_family(
+        case=case,
+        template="case.stage_changed",
+        data={
+            "child_first_name": case.child.known_as,
+            "reference": case.reference,
+            "headline": headline,
+            "explanation": workflow.STAGE_DESCRIPTIONS[stage],
+            "next_step": next_step,
+            "reason": reason if stage in APPEALABLE or transition.needs_reason else "",
+            "appeal": stage in APPEALABLE,
+        },
+        event_key=f"case:{case.pk}:event:{event.pk}",
+        by=by,
+    )
+
+
+def request_logged(*, case: Case, event: TimelineEvent, by: User) -> None:
+    decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+    final = case.deadlines.filter(code=statutory.DeadlineCode.FINAL_PLAN).first()
+    tell_family(
+        case=case,
+        template="case.request_received",
+        data={
+            "child_first_name": case.child.known_as,
+            "reference": case.reference,
+            "received_on": f"{case.received_on:%-d %B %Y}",
+            "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
+            "final_by": f"{final.due_on:%-d %B %Y}" if final else "",
+        },
+        event_key=f"case:{case.pk}:event:{event.pk}",
+        by=by,
+    )
+
+
+def coordinator_allocated(*, case: Case, coordinator: User, event: TimelineEvent, by: User) -> None:
+    notifications.notify(
+        recipient=coordinator,
+        template="case.allocated",
+        data={"reference": case.reference, "next_deadline": _next_for_family(case) or "none open"},
+        key=f"case:{case.pk}:event:{event.pk}:user:{coordinator.pk}",
+        link=case_link(case),
+        subject_ref=f"case:{case.pk}",
+        organisation_id=case.council_id,
+        by=by,
+    )

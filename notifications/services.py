@@ -1,0 +1,209 @@
+"""Writing messages to the outbox, and relaying them out of it.
+
+`notify(...)` runs inside the caller's transaction, so a message exists exactly when the event that caused it does.
+The relay claims one queued row at a time with SELECT ... FOR UPDATE SKIP LOCKED and holds the lock while it sends,
+so two workers never send the same message, and a worker that dies mid-send leaves the row queued for the next.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications import channels, templates_registry
+from notifications.models import Channel, Message, State
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def channel_for(user: User) -> str:
+    """The person's chosen channel, falling back to a letter when they have no way to get the one they chose."""
+    chosen = user.preferred_channel or Channel.EMAIL
+    if chosen == Channel.SMS and not user.phone:
+        chosen = Channel.EMAIL
+    if chosen == Channel.EMAIL and not user.email:
+        chosen = Channel.LETTER
+    return chosen
+
+
+def notify(
+    *,
+    template: str,
+    data: dict,
+    key: str,
+    recipient: User | None = None,
+    to_address: str = "",
+    to_name: str = "",
+    channel: str | None = None,
+    link: str = "",
+    subject_ref: str = "",
+    organisation_id: int | None = None,
+    by: User | None = None,
+    language: str = "en",
+) -> list[Message]:
+    """Queue one message (and an in-app copy for someone with an account). Same key twice: nothing new.
+
+    `key` names the event and the person, e.g. "case:42:transition:7:user:5"; it makes retries of the same event
+    harmless.
+    """
+    templates_registry.get(template)  # fail loudly on a typo, inside the caller's transaction
+    if recipient is None and not to_address:
+        raise ValueError("A message needs a recipient or an address")
+    if recipient is not None and not recipient.is_active:
+        return []
+    chosen = channel or (channel_for(recipient) if recipient is not None else Channel.EMAIL)
+    common = {
+        "template": template,
+        "data": data,
+        "link": link,
+        "subject_ref": subject_ref,
+        "organisation_id": organisation_id,
+        "created_by": by,
+        "language": language,
+    }
+    rows = [
+        Message.objects.get_or_create(
+            idempotency_key=f"{key}:{chosen}",
+            defaults={
+                **common,
+                "recipient": recipient,
+                "to_address": to_address,
+                "to_name": to_name,
+                "channel": chosen,
+            },
+        )[0]
+    ]
+    if recipient is not None and chosen != Channel.IN_APP:
+        now = timezone.now()
+        rows.append(
+            Message.objects.get_or_create(
+                idempotency_key=f"{key}:{Channel.IN_APP}",
+                defaults={
+                    **common,
+                    "recipient": recipient,
+                    "channel": Channel.IN_APP,
+                    "state": State.DELIVERED,
+                    "sent_at": now,
+                    "delivered_at": now,
+                },
+            )[0]
+        )
+    transaction.on_commit(kick_relay)
+    return rows
+
+
+def kick_relay() -> None:
+    """Ask a worker to relay now. If the broker is down the message waits for beat's next sweep: never lost."""
+    from notifications import tasks
+
+    try:
+        tasks.relay_outbox.delay()
+    except Exception:  # noqa: BLE001 - any broker error: the row is safe in the database
+        logger.warning("Could not queue the outbox relay; beat will pick the messages up", exc_info=True)
+
+
+def backoff(attempts: int) -> timedelta:
+    # 1, 2, 4, 8 ... minutes, at most six hours between tries.
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def _deliver(message: Message, *, now) -> None:
+    message.attempts += 1
+    try:
+        rendered = templates_registry.render(
+            message.template, message.data, link=message.link, language=message.language
+        )
+        provider_id = channels.send(message, rendered)
+    except channels.PermanentFailure as error:
+        message.state = State.FAILED
+        message.failed_at = now
+        message.last_error = str(error)[:2000]
+        message.needs_follow_up = True
+        logger.info("Message %s failed permanently: %s", message.pk, error)
+    except channels.TemporaryFailure as error:
+        message.last_error = str(error)[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.state = State.FAILED
+            message.failed_at = now
+            message.needs_follow_up = True
+        else:
+            message.next_attempt_at = now + backoff(message.attempts)
+        logger.info("Message %s not sent (attempt %s): %s", message.pk, message.attempts, error)
+    else:
+        message.state = State.SENT
+        message.sent_at = now
+        message.provider_id = provider_id
+        message.last_error = ""
+    message.save()
+
+
+def relay(*, limit: int | None = None) -> int:
+    """Send queued messages whose time has come. Returns how many were attempted."""
+    limit = limit or settings.OUTBOX_BATCH_SIZE
+    attempted = 0
+    while attempted < limit:
+        now = timezone.now()
+        with transaction.atomic():
+            message = (
+                Message.objects.select_for_update(skip_locked=True)
+                .select_related("recipient")
+                .filter(state=State.QUEUED, next_attempt_at__lte=now)
+                .exclude(channel=Channel.IN_APP)
+                .order_by("next_attempt_at", "id")
+                .first()
+            )
+            if message is None:
+                break
+            _deliver(message, now=now)
+        attempted += 1
+    return attempted
+
+
+def mark_read(*, user: User, message_ids: list[int] | None = None) -> int:
+    """Mark a person's in-app messages read (all of them when no ids are given)."""
+    qs = Message.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)
+    if message_ids is not None:
+        qs = qs.filter(pk__in=message_ids)
+    return qs.update(read_at=timezone.now())
+
+
+def record_follow_up(*, message: Message, by: User) -> Message:
+    message.needs_follow_up = False
+    message.followed_up_at = timezone.now()
+    message.followed_up_by = by
+    message.save(update_fields=["needs_follow_up", "followed_up_at", "followed_up_by"])
+    return message
+
+
+NOTIFY_STATUSES = {
+    "delivered": State.DELIVERED,
+    "permanent-failure": State.FAILED,
+    "temporary-failure": State.FAILED,
+    "technical-failure": State.FAILED,
+}
+
+
+def record_delivery_receipt(*, provider_id: str, status: str, at=None) -> Message | None:
+    """A Notify delivery receipt: delivered, or failed for good (Notify has already retried temporary ones)."""
+    new_state = NOTIFY_STATUSES.get(status)
+    if new_state is None:
+        return None
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(provider_id=provider_id).first()
+        if message is None or message.state in (State.DELIVERED, State.FAILED):
+            return message
+        at = at or timezone.now()
+        message.state = new_state
+        if new_state == State.DELIVERED:
+            message.delivered_at = at
+        else:
+            message.failed_at = at
+            message.last_error = f"Notify: {status}"
+            message.needs_follow_up = True
+        message.save()
+    return message

@@ -1,0 +1,67 @@
+"""Message templates, one per event, in plain English, with the family's language where a translation exists.
+
+An app registers its templates at start-up (`register(...)` in its AppConfig.ready). Each template's wording lives in
+files under templates/notifications/<code>/: `subject.txt`, `body.txt` (email, letter and in-app) and `sms.txt`,
+with translations in templates/notifications/<code>/<language>/. `example` is the data staff see in the preview.
+"""
+
+from dataclasses import dataclass, field
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    code: str
+    description: str
+    example: dict = field(default_factory=dict)
+    # Statutory letters are kept as documents whatever channel the person chose.
+    statutory: bool = False
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+    sms: str
+
+
+_templates: dict[str, MessageTemplate] = {}
+
+
+def register(template: MessageTemplate) -> None:
+    existing = _templates.get(template.code)
+    if existing is not None and existing != template:
+        raise ValueError(f"Message template {template.code!r} is already registered differently")
+    _templates[template.code] = template
+
+
+def get(code: str) -> MessageTemplate:
+    try:
+        return _templates[code]
+    except KeyError:
+        raise KeyError(f"No message template {code!r}: register it in its app's ready()") from None
+
+
+def all_templates() -> list[MessageTemplate]:
+    return sorted(_templates.values(), key=lambda t: t.code)
+
+
+def _part(code: str, part: str, language: str):
+    for path in (f"notifications/{code}/{language}/{part}.txt", f"notifications/{code}/{part}.txt"):
+        try:
+            return get_template(path)
+        except TemplateDoesNotExist:
+            continue
+    raise TemplateDoesNotExist(f"notifications/{code}/{part}.txt")
+
+
+def render(code: str, data: dict, *, link: str = "", language: str = "en") -> Rendered:
+    get(code)
+    context = {**data, "link": link}
+
+    def text(part: str) -> str:
+        return _part(code, part, language).render(context).strip()
+
+    return Rendered(subject=" ".join(text("subject").split()), body=text("body"), sms=text("sms"))

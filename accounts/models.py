@@ -113,6 +113,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("email", _("Email")), ("sms", _("Text message")), ("letter", _("Letter"))],
         default="email",
     )
+    # Staff only: a morning email of what is due this week across their caseload.
+    wants_daily_digest = models.BooleanField(_("send me a daily digest"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the support admin"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)

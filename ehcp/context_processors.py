@@ -13,7 +13,11 @@ def _council_name(user) -> str:
             if organisation.kind == OrganisationKind.COUNCIL:
                 return organisation.name
             if organisation.council_id:
-                return Organisation.objects.filter(pk=organisation.council_id).values_list("name", flat=True).first()
+                return (
+                    Organisation.objects.filter(pk=organisation.council_id)
+                    .values_list("name", flat=True)
+                    .first()
+                )
         # Families belong to no organisation: name the council of the case they are on.
         name = (
             Organisation.objects.filter(cases__team__user=user)

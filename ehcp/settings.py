@@ -7,6 +7,7 @@ With DATABASE_URL and REDIS_URL it runs on PostgreSQL with a real Celery worker 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ehcp.context_processors.service",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -187,7 +189,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Picks up anything a worker could not be told about at once (the broker was down, a worker died).
-    "relay-outbox": {"task": "notifications.tasks.relay_outbox", "schedule": env.int("OUTBOX_RELAY_SECONDS", default=60)},
+    "relay-outbox": {
+        "task": "notifications.tasks.relay_outbox",
+        "schedule": env.int("OUTBOX_RELAY_SECONDS", default=60),
+    },
+    # Reminders due now, across every case, written to the outbox (a second run writes nothing new).
+    "sweep-reminders": {
+        "task": "cases.tasks.sweep_reminders",
+        "schedule": env.int("REMINDER_SWEEP_SECONDS", default=5 * 60),
+    },
+    "daily-digest": {"task": "cases.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
     "refresh-deadline-statuses": {
         "task": "cases.tasks.refresh_deadline_statuses",
         "schedule": env.int("DEADLINE_REFRESH_SECONDS", default=15 * 60),

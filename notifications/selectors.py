@@ -1,0 +1,22 @@
+from django.db.models import QuerySet
+
+from accounts.models import User
+from notifications.models import Channel, Message
+
+
+def unread_count(*, user: User) -> int:
+    return Message.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).count()
+
+
+def in_app_for(*, user: User) -> QuerySet[Message]:
+    return Message.objects.filter(recipient=user, channel=Channel.IN_APP).order_by("-created_at", "-id")
+
+
+def for_subject(*, subject_ref: str) -> QuerySet[Message]:
+    """Messages an owning app tagged with its reference (e.g. "case:42"), newest first."""
+    return (
+        Message.objects.filter(subject_ref=subject_ref)
+        .exclude(channel=Channel.IN_APP)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors, services
 from accounts.models import Discipline, Organisation, Role, User
+from ehcp.forms import GovUKForm
 
 EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
 
@@ -297,3 +298,37 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class ContactPreferencesForm(GovUKForm):
+    required_messages = {"preferred_channel": _("Select how you would like us to contact you")}
+
+    preferred_channel = forms.ChoiceField(
+        label=_("How would you like us to contact you?"),
+        help_text=_(
+            "We tell you about every step and decision on your case this way. Letters about decisions are always posted too."
+        ),
+        choices=[("email", _("Email")), ("sms", _("Text message")), ("letter", _("Letter by post"))],
+        widget=forms.RadioSelect,
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone number (needed for text messages)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}
+        ),
+    )
+    postal_address = forms.CharField(
+        label=_("Postal address (needed for letters)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+    )
+    wants_daily_digest = forms.BooleanField(
+        label=_("Email me each morning with what is due this week on my cases"), required=False
+    )
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["wants_daily_digest"]

@@ -307,3 +307,28 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
             invitation.revoked_at = timezone.now()
             _save_with_history(invitation, by=by, update_fields=["revoked_at"])
     return invitation
+
+
+def update_contact_preferences(
+    *, user: User, channel: str, phone: str, postal_address: str, wants_daily_digest: bool = False
+) -> User:
+    """How this person hears from the service. A channel they cannot receive is refused, naming what is missing."""
+    phone = " ".join(phone.split())
+    postal_address = "\n".join(line.strip() for line in postal_address.splitlines() if line.strip())
+    if channel == "sms" and not phone:
+        raise ServiceError(_("Enter a mobile phone number, like 07700 900 982"), field="phone")
+    if channel == "letter" and len(postal_address.splitlines()) < 2:
+        raise ServiceError(
+            _("Enter your full postal address, including the postcode"), field="postal_address"
+        )
+    user.preferred_channel = channel
+    user.phone = phone
+    user.postal_address = postal_address
+    user.wants_daily_digest = wants_daily_digest and user.role in COUNCIL_ROLES
+    with transaction.atomic():
+        _save_with_history(
+            user,
+            by=user,
+            update_fields=["preferred_channel", "phone", "postal_address", "wants_daily_digest"],
+        )
+    return user

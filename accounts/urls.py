@@ -15,6 +15,7 @@ urlpatterns = [
     path("reset/done/", views.ResetPasswordCompleteView.as_view(), name="password_reset_complete"),
     path("password/", views.ChangePasswordView.as_view(), name="password_change"),
     path("password/changed/", views.ChangePasswordDoneView.as_view(), name="password_change_done"),
+    path("contact/", views.contact_preferences, name="contact_preferences"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_add, name="staff_add"),
     path(

@@ -21,12 +21,14 @@ from accounts import invitations, selectors, services
 from accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    ContactPreferencesForm,
     EmailAuthenticationForm,
     InvitationForm,
     NewPasswordForm,
     PasswordResetRequestForm,
     StaffForm,
 )
+from accounts.models import COUNCIL_ROLES
 
 # The account is created here, so Django must be told which backend vouches for it.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -273,4 +275,36 @@ def accept_invitation(request, token: str):
         "accounts/invitation_accept.html",
         {"form": form, "invitation": invitation},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_preferences(request):
+    user = request.user
+    staff = user.role in COUNCIL_ROLES
+    initial = {
+        "preferred_channel": user.preferred_channel,
+        "phone": user.phone,
+        "postal_address": user.postal_address,
+        "wants_daily_digest": user.wants_daily_digest,
+    }
+    form = ContactPreferencesForm(request.POST or None, initial=initial, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_contact_preferences(
+                user=user,
+                channel=data["preferred_channel"],
+                phone=data["phone"],
+                postal_address=data["postal_address"],
+                wants_daily_digest=data.get("wants_daily_digest", False),
+            )
+        except services.ServiceError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Your contact preferences have been saved."))
+            return redirect("accounts:contact_preferences")
+    return render(
+        request, "accounts/contact_preferences.html", {"form": form}, status=400 if form.errors else 200
     )

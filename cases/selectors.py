@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, Role, User
 from cases import statutory, workflow
 from cases.models import Case, CaseDocument, CaseTeamMember, Deadline, TimelineEvent
+from notifications import selectors as notification_selectors
 
 RED_DAYS = 7
 AMBER_DAYS = 21
@@ -177,6 +178,8 @@ def case_detail_parts(*, case: Case, user: User) -> dict:
     )
     contacts = list(case.child.contacts.filter(is_archived=False))
     exceptions = list(case.exceptions.filter(withdrawn_at__isnull=True).select_related("recorded_by"))
+    # Staff see what the service told people about this case, and whether it arrived.
+    messages = [] if family_view else list(notification_selectors.for_subject(subject_ref=f"case:{case.pk}")[:30])
     return {
         "deadlines": deadlines,
         "timeline": list(timeline[:50]),
@@ -184,6 +187,7 @@ def case_detail_parts(*, case: Case, user: User) -> dict:
         "team": team,
         "contacts": contacts,
         "exceptions": exceptions,
+        "messages_sent": messages,
         "family_view": family_view,
     }
 

@@ -179,7 +179,9 @@ def case_detail_parts(*, case: Case, user: User) -> dict:
     contacts = list(case.child.contacts.filter(is_archived=False))
     exceptions = list(case.exceptions.filter(withdrawn_at__isnull=True).select_related("recorded_by"))
     # Staff see what the service told people about this case, and whether it arrived.
-    messages = [] if family_view else list(notification_selectors.for_subject(subject_ref=f"case:{case.pk}")[:30])
+    messages = (
+        [] if family_view else list(notification_selectors.for_subject(subject_ref=f"case:{case.pk}")[:30])
+    )
     return {
         "deadlines": deadlines,
         "timeline": list(timeline[:50]),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
-from cases import notices, selectors, statutory, workflow
+from cases import letters, notices, selectors, statutory, tasks, workflow
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
     AccessLog,
@@ -377,6 +377,9 @@ def case_transition(
         )
         recompute_deadlines(case=case, by=by, today=today)
         notices.transition_happened(case=case, transition=transition, event=event, reason=reason, by=by)
+        if workflow.Stage(case.stage) in letters.DECISION_LETTERS:
+            case_id, event_id = case.pk, event.pk
+            transaction.on_commit(lambda: tasks.file_decision_letter.delay(case_id, event_id))
     return case
 
 

@@ -150,7 +150,7 @@ def relay(*, limit: int | None = None) -> int:
         now = timezone.now()
         with transaction.atomic():
             message = (
-                Message.objects.select_for_update(skip_locked=True)
+                Message.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .filter(state=State.QUEUED, next_attempt_at__lte=now)
                 .exclude(channel=Channel.IN_APP)

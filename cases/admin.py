@@ -190,3 +190,41 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("user__email", "case__reference", "path")
     list_select_related = ("user", "case", "child")
     date_hierarchy = "at"
+
+
+# --- Reminders ------------------------------------------------------------------------------------------------
+# Rules are configuration that a council's support staff may change (with history); a rule that has fired is
+# never deleted, so it is switched off instead. What the sweep sent is a read-only record.
+
+from cases.models import ReminderRule, ReminderSent  # noqa: E402
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = (
+        "deadline_code",
+        "offset_days",
+        "audience",
+        "template",
+        "escalate",
+        "is_active",
+        "council",
+    )
+    list_filter = ("is_active", "deadline_code", "audience", "template", "escalate", "council")
+    list_editable = ("is_active",)
+    list_select_related = ("council",)
+    ordering = ("council", "deadline_code", "offset_days", "audience")
+    fieldsets = (
+        (None, {"fields": ("council", "deadline_code", "offset_days", "audience")}),
+        ("Message", {"fields": ("template", "escalate", "is_active")}),
+    )
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("sent_at", "occurrence", "deadline", "rule")
+    list_filter = ("rule__deadline_code", "rule__template")
+    search_fields = ("deadline__case__reference",)
+    list_select_related = ("deadline", "rule")
+    raw_id_fields = ("deadline", "rule")
+    date_hierarchy = "occurrence"

@@ -496,3 +496,116 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Reminders: rules (configuration) and what the sweep has sent -------------------------------------------
+
+
+class ReminderAudience(models.TextChoices):
+    RESPONSIBLE = (
+        "responsible",
+        _("The person responsible (the coordinator, or the service managers if none)"),
+    )
+    COORDINATOR = "coordinator", _("The coordinator")
+    MANAGER = "manager", _("The coordinator's managers (the council's service managers)")
+    FAMILY = "family", _("The family (parents, carers, the young person)")
+
+
+class ReminderTemplate(models.TextChoices):
+    """Message templates a reminder rule may use (registered by cases.reminders; text in templates/notifications)."""
+
+    DUE_SOON = "reminder.due_soon", _("Staff: a time limit is coming up")
+    DUE_TODAY = "reminder.due_today", _("Staff: a time limit is due today")
+    OVERDUE = "reminder.overdue", _("Staff: a time limit has passed and is not met")
+    ESCALATION = "reminder.escalation", _("Managers: a time limit has passed and is not met")
+    WINDOW_CLOSED = "reminder.window_closed", _("Coordinator: the family's time to comment has ended")
+    FAMILY_DRAFT_WINDOW = "reminder.family_draft_window", _("Family: comments on the draft plan are due")
+    FAMILY_AMENDMENT_WINDOW = (
+        "reminder.family_amendment_window",
+        _("Family: comments on proposed changes are due"),
+    )
+
+
+class ReminderRule(models.Model):
+    """When to remind whom about a kind of deadline: configuration, not code.
+
+    Rules without a council are the defaults every council gets. A council's own rule with the same deadline,
+    offset and audience replaces the default for that council (an inactive one switches the default off);
+    any other council rule is added to the defaults.
+    """
+
+    council = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "council"},
+        help_text=_("Leave empty for a default that applies to every council."),
+    )
+    deadline_code = models.CharField(
+        _("time limit"),
+        max_length=30,
+        choices=[(c.value, statutory.DEADLINE_LABELS[c]) for c in statutory.DeadlineCode],
+    )
+    offset_days = models.SmallIntegerField(
+        _("days from the due date"),
+        help_text=_("-7 is a week before the due date, 0 the day itself, 3 three days after it."),
+    )
+    audience = models.CharField(_("who"), max_length=20, choices=ReminderAudience.choices)
+    template = models.CharField(_("message"), max_length=80, choices=ReminderTemplate.choices)
+    escalate = models.BooleanField(
+        _("escalate"),
+        default=False,
+        help_text=_("Also tell the council's service managers, naming the coordinator."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline_code", "offset_days", "audience"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline_code", "offset_days", "audience"],
+                condition=Q(council__isnull=True),
+                name="one_default_reminder_rule",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "deadline_code", "offset_days", "audience"],
+                condition=Q(council__isnull=False),
+                name="one_council_reminder_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(offset_days__gte=-400, offset_days__lte=400), name="reminder_offset_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.offset_days == 0:
+            when = "on the day"
+        else:
+            when = f"{abs(self.offset_days)} days {'before' if self.offset_days < 0 else 'after'}"
+        return f"{self.get_deadline_code_display()}: {when}, to {self.audience}"
+
+
+class ReminderSent(models.Model):
+    """One reminder rule fired for one deadline on one day. The unique key makes a second sweep a no-op."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="reminders_sent")
+    rule = models.ForeignKey(ReminderRule, on_delete=models.PROTECT, related_name="sent")
+    # The day the reminder was due (the deadline's due date plus the rule's offset), not the day it went out.
+    occurrence = models.DateField()
+    # The sweep that wrote it: the sweep reads back exactly the rows it inserted.
+    run = models.UUIDField(db_index=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "rule", "occurrence"], name="one_reminder_per_occurrence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} for deadline {self.deadline_id} on {self.occurrence}"

@@ -14,6 +14,23 @@ from notifications import services as notifications
 from notifications.templates_registry import MessageTemplate, register
 
 APPEALABLE = {workflow.Stage.NOT_ASSESSED, workflow.Stage.NOT_ISSUED}
+
+# What each step means to a family, in their words rather than the caseworker's.
+FAMILY_HEADLINES = {
+    "start_assessment_decision": "We are deciding whether to carry out an EHC needs assessment",
+    "agree_to_assess": "We have decided to carry out an EHC needs assessment",
+    "refuse_assessment": "We have decided not to carry out an EHC needs assessment",
+    "start_issue_decision": "The assessment is complete and we are deciding whether to issue an EHC plan",
+    "agree_to_issue": "We have decided to issue an EHC plan",
+    "refuse_plan": "We have decided not to issue an EHC plan",
+    "serve_draft": "The draft EHC plan is ready for your comments",
+    "issue_final_plan": "The final EHC plan has been issued",
+    "start_annual_review": "The annual review of the EHC plan has started",
+    "complete_annual_review": "The annual review is complete",
+    "withdraw": "The request for an assessment has been withdrawn",
+    "cease_plan": "The EHC plan has ended",
+    "transfer_out": "The case has moved to another council",
+}
 # Steps inside a stage that the family needs to hear about.
 FAMILY_STEPS = {"serve_draft", "issue_final_plan", "start_annual_review"}
 
@@ -112,10 +129,9 @@ def transition_happened(
     if transition.target is None and transition.name not in FAMILY_STEPS:
         return
     stage = workflow.Stage(case.stage)
-    headline = transition.label
+    headline = FAMILY_HEADLINES.get(transition.name, transition.label)
     if transition.name == "serve_draft":
         closes = workflow.draft_window_closes_on(case.draft_served_on)
-        headline = "The draft EHC plan is ready for your comments"
         next_step = f"Send us your comments and the school you would like named by {closes:%-d %B %Y}"
     else:
         next_step = _next_for_family(case)

@@ -24,6 +24,8 @@ NAV_ITEMS = [
         _("Log a request"),
         {Role.BUSINESS_SUPPORT, Role.COORDINATOR, Role.SERVICE_MANAGER},
     ),
+    ("notifications:failures", _("Follow-ups"), {Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER}),
+    ("notifications:templates", _("Message templates"), {Role.SERVICE_MANAGER, Role.ADMINISTRATOR}),
     ("accounts:staff_list", _("Staff"), {Role.ADMINISTRATOR}),
     ("accounts:invite", _("Invite someone"), {Role.ADMINISTRATOR, Role.COORDINATOR, Role.BUSINESS_SUPPORT}),
 ]

@@ -8,8 +8,9 @@ so two workers never send the same message, and a worker that dies mid-send leav
 import logging
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -66,6 +67,9 @@ def notify(
         "created_by": by,
         "language": language,
     }
+    now = timezone.now()
+    # An in-app message is delivered by being written: the relay never picks it up, so it must not wait as queued.
+    delivered = {"state": State.DELIVERED, "sent_at": now, "delivered_at": now}
     rows = [
         Message.objects.get_or_create(
             idempotency_key=f"{key}:{chosen}",
@@ -75,11 +79,11 @@ def notify(
                 "to_address": to_address,
                 "to_name": to_name,
                 "channel": chosen,
+                **(delivered if chosen == Channel.IN_APP else {}),
             },
         )[0]
     ]
     if recipient is not None and chosen != Channel.IN_APP:
-        now = timezone.now()
         rows.append(
             Message.objects.get_or_create(
                 idempotency_key=f"{key}:{Channel.IN_APP}",
@@ -87,9 +91,7 @@ def notify(
                     **common,
                     "recipient": recipient,
                     "channel": Channel.IN_APP,
-                    "state": State.DELIVERED,
-                    "sent_at": now,
-                    "delivered_at": now,
+                    **delivered,
                 },
             )[0]
         )
@@ -112,13 +114,38 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def _deliver(message: Message, *, now) -> None:
-    message.attempts += 1
+def _render_and_send(message: Message) -> str:
+    """Hand the message to its channel; every error comes out as a TemporaryFailure or a PermanentFailure.
+
+    Anything else would roll the claim back and leave the row first in the queue, so one bad row would stop every
+    message behind it, on every run, for good.
+    """
     try:
         rendered = templates_registry.render(
             message.template, message.data, link=message.link, language=message.language
         )
-        provider_id = channels.send(message, rendered)
+    except (DatabaseError, SoftTimeLimitExceeded):
+        raise
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        # Most likely a template this worker does not have yet (the web was deployed before the workers):
+        # retried with backoff, and after the last try a person follows up.
+        logger.exception("Message %s could not be rendered", message.pk)
+        raise channels.TemporaryFailure(f"Could not render {message.template}: {error!r}") from error
+    try:
+        return channels.send(message, rendered)
+    except (channels.TemporaryFailure, channels.PermanentFailure, DatabaseError, SoftTimeLimitExceeded):
+        raise
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        # Outside the channel's contract, e.g. an address the mail library cannot parse. Not retried: if it
+        # happened after the provider took the message, a retry would send it twice. A person looks instead.
+        logger.exception("Message %s failed unexpectedly", message.pk)
+        raise channels.PermanentFailure(f"Unexpected error: {error!r}") from error
+
+
+def _deliver(message: Message, *, now) -> None:
+    message.attempts += 1
+    try:
+        provider_id = _render_and_send(message)
     except channels.PermanentFailure as error:
         message.state = State.FAILED
         message.failed_at = now
@@ -172,12 +199,30 @@ def mark_read(*, user: User, message_ids: list[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+class NotAllowed(Exception):
+    pass
+
+
+FOLLOW_UP_ROLES = {"business_support", "service_manager"}
+
+
 def record_follow_up(*, message: Message, by: User) -> Message:
-    message.needs_follow_up = False
-    message.followed_up_at = timezone.now()
-    message.followed_up_by = by
-    message.save(update_fields=["needs_follow_up", "followed_up_at", "followed_up_by"])
-    return message
+    """Business support contacted the person another way (a letter, a call): the failure is dealt with."""
+    if (
+        by.role not in FOLLOW_UP_ROLES
+        or message.organisation_id is None
+        or message.organisation_id != by.organisation_id
+    ):
+        raise NotAllowed("Only business support and service managers of the council can record a follow-up")
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if not locked.needs_follow_up:
+            return locked  # someone else recorded it a moment ago
+        locked.needs_follow_up = False
+        locked.followed_up_at = timezone.now()
+        locked.followed_up_by = by
+        locked.save(update_fields=["needs_follow_up", "followed_up_at", "followed_up_by"])
+    return locked
 
 
 NOTIFY_STATUSES = {

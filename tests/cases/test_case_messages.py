@@ -17,7 +17,7 @@ def test_staff_see_the_messages_a_step_sent(login, case, coordinator, parent, dj
     # The parent with an account and the contact known only by email each got one email.
     assert "Meera Parent" in section
     assert "Parent Okafor" in section
-    assert section.count("Start the decision whether to assess") == 2
+    assert section.count("We are deciding whether to carry out an EHC needs assessment") == 2
     assert "Sent" in section
 
 

@@ -1,0 +1,281 @@
+"""Reminder sweep benchmark: `.venv/bin/python bench/sweep.py --reuse` (PostgreSQL only).
+
+Times `cases.reminders.sweep_reminders` over the benchmark database `ehcp_bench_<size>` (50,000 cases from
+`seed_scale`, made by bench/run.py; without --reuse this script drops, creates and seeds it the same way), on the
+day when the most reminders fall due (or --today), and on an ordinary day for comparison. Each sweep runs in a
+transaction that is rolled back, so the database is left as it was and the run can be repeated. Reports wall
+time, queries (the same on both days: no N+1), the reminders and outbox rows written, and the plan of the one
+set-based insert-select. Writes (or replaces) the "## Reminder sweep" section at the end of bench/RESULTS.md.
+
+Budget (from the issue): under 5 s at 50,000 cases, query count constant.
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+import run as page_bench  # noqa: E402 - bench/run.py: the database helpers and the machine description
+
+BUDGET_SECONDS = 5.0
+SECTION = "## Reminder sweep"
+DEFAULT_URL = "postgres://ehcp:ehcp@127.0.0.1:5432/ehcp"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=50000, help="cases in the database (default 50000)")
+    parser.add_argument("--reuse", action="store_true", help="use the existing ehcp_bench_<size> database")
+    parser.add_argument(
+        "--today", type=datetime.date.fromisoformat, help="the day to sweep (default: busiest)"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed sweeps per day (default 5)")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="results file to update")
+    parser.add_argument("--no-write", action="store_true", help="print the section without writing it")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit(
+            "bench/sweep.py measures PostgreSQL: set DATABASE_URL to a PostgreSQL server (see bench/README.md)"
+        )
+    name = f"ehcp_bench_{args.size}"
+    env = {**os.environ, "DATABASE_URL": page_bench.with_database(url, name), "DJANGO_DEBUG": "0"}
+    if not args.reuse:
+        print(f"== {args.size:,} cases: creating {name}", flush=True)
+        page_bench.recreate_database(url, name)
+        page_bench.run([page_bench.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+        page_bench.run([page_bench.PYTHON, "manage.py", "seed_scale", "--cases", str(args.size)], env)
+    else:
+        # The reminder tables (and their default rules) come with cases 0003: bring an older database up to date.
+        page_bench.run([page_bench.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ehcp.settings")
+    import django
+
+    django.setup()
+    results = measure(today=args.today, repeat=args.repeat)
+    section = render(results, size=args.size, repeat=args.repeat)
+    print()
+    print(section)
+    if not args.no_write:
+        write_section(Path(args.output), section)
+        print(f"Written to {args.output}")
+    busy = results["days"][0]
+    ok = busy["median_s"] < BUDGET_SECONDS and len({d["queries"] for d in results["days"]}) == 1
+    return 0 if ok else 1
+
+
+# --- measuring (Django is set up by now) ----------------------------------------------------------------------
+
+
+def occurrences_by_day(connection) -> list[tuple[datetime.date, int]]:
+    """How many reminders fall due on each day (ignoring the catch-up), from the rules and the deadlines."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT d.due_on + r.offset_days AS day, count(*)
+            FROM cases_reminderrule r
+            JOIN cases_deadline d ON d.code = r.deadline_code
+            JOIN cases_case c ON c.id = d.case_id
+            WHERE r.is_active AND c.closed_on IS NULL AND d.status IN ('open', 'missed') AND d.met_on IS NULL
+            GROUP BY 1
+            ORDER BY 1
+            """
+        )
+        return cursor.fetchall()
+
+
+def measure(*, today: datetime.date | None, repeat: int) -> dict:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import reminders
+    from cases.models import Case, Deadline, ReminderRule, ReminderSent
+    from notifications.models import Message
+
+    by_day = occurrences_by_day(connection)
+    seeded_on = Case.objects.order_by("-received_on").values_list("received_on", flat=True).first()
+    ahead = [(day, n) for day, n in by_day if seeded_on <= day <= seeded_on + datetime.timedelta(days=366)]
+    busiest = today or max(ahead, key=lambda pair: pair[1])[0]
+    # An ordinary day for comparison: the median of the days ahead that have any reminder at all.
+    ordinary = sorted(ahead, key=lambda pair: pair[1])[len(ahead) // 2][0]
+
+    def sweep_once(day: datetime.date) -> dict:
+        timer = page_bench.QueryTimer()
+        with transaction.atomic():
+            sent_before, messages_before = ReminderSent.objects.count(), Message.objects.count()
+            with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+                started = time.perf_counter()
+                fired = reminders.sweep_reminders(today=day)
+                elapsed = time.perf_counter() - started
+            written = Message.objects.count() - messages_before
+            assert ReminderSent.objects.count() - sent_before == fired
+            # The same sweep again, as the next beat would run it: nothing new, one query.
+            with CaptureQueriesContext(connection) as again:
+                started = time.perf_counter()
+                refired = reminders.sweep_reminders(today=day)
+                again_elapsed = time.perf_counter() - started
+            transaction.set_rollback(True)
+        queries = [
+            {"sql": q["sql"], "ms": timer.durations[i] if len(timer.durations) == len(captured) else 0.0}
+            for i, q in enumerate(captured.captured_queries)
+        ]
+        return {
+            "seconds": elapsed,
+            "fired": fired,
+            "messages": written,
+            "queries": len(captured),
+            "query_list": queries,
+            "again_seconds": again_elapsed,
+            "again_queries": len(again),
+            "again_fired": refired,
+        }
+
+    days = []
+    for day in (busiest, ordinary):
+        sweep_once(day)  # warm-up (caches, the plan); rolled back like the others
+        runs = [sweep_once(day) for _ in range(repeat)]
+        middle = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+        days.append(
+            {
+                "day": day,
+                "median_s": statistics.median(r["seconds"] for r in runs),
+                "min_s": min(r["seconds"] for r in runs),
+                "max_s": max(r["seconds"] for r in runs),
+                "fired": middle["fired"],
+                "messages": middle["messages"],
+                "queries": middle["queries"],
+                "query_list": middle["query_list"],
+                "again_ms": statistics.median(r["again_seconds"] for r in runs) * 1000,
+                "again_queries": middle["again_queries"],
+                "again_fired": middle["again_fired"],
+            }
+        )
+    pending = Deadline.objects.filter(
+        status__in=["open", "missed"], met_on__isnull=True, case__closed_on__isnull=True
+    ).count()
+    return {
+        "days": days,
+        "plan": explain_insert(connection, busiest),
+        "cases": Case.objects.count(),
+        "open_cases": Case.objects.filter(closed_on__isnull=True).count(),
+        "deadlines": Deadline.objects.count(),
+        "pending_deadlines": pending,
+        "rules": ReminderRule.objects.filter(is_active=True).count(),
+        "postgres": page_bench.server_version(connection),
+    }
+
+
+def explain_insert(connection, day: datetime.date) -> str:
+    """EXPLAIN ANALYZE of the sweep's insert-select as the sweep sends it, in a transaction that is rolled back."""
+    import uuid
+
+    from django.db import transaction
+
+    from cases import reminders
+
+    statements = []
+
+    def capture(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT INTO") and "ON CONFLICT" in sql:
+            statements.append((sql, params))
+            sql = "EXPLAIN (ANALYZE, BUFFERS) " + sql
+            result = execute(sql, params, many, context)
+            statements.append(context["cursor"].fetchall())
+            return result
+        return execute(sql, params, many, context)
+
+    with transaction.atomic(), connection.execute_wrapper(capture):
+        reminders._record_due_reminders(today=day, run=uuid.uuid4())
+        transaction.set_rollback(True)
+    return "\n".join(row[0] for row in statements[1]) if len(statements) > 1 else ""
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+def render(results: dict, *, size: int, repeat: int) -> str:
+    busy, ordinary = results["days"]
+    constant = busy["queries"] == ordinary["queries"]
+    met = busy["median_s"] < BUDGET_SECONDS and constant
+    lines = [
+        SECTION,
+        "",
+        f"Run {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} with `bench/sweep.py --reuse` on "
+        f"`ehcp_bench_{size}`: `cases.reminders.sweep_reminders(today=...)` in-process, one warm-up then {repeat} "
+        "timed sweeps per day, each in a transaction rolled back afterwards (the database is left as it was). "
+        "Time is wall time around the call, everything included: the insert-select, reading back what it "
+        "inserted, the recipients, building and inserting the outbox rows. Queries counted with "
+        "`CaptureQueriesContext` (the two savepoint statements of `transaction.atomic` included).",
+        "",
+        "Machine:",
+        "",
+        *page_bench.machine(),
+        f"- PostgreSQL {results['postgres']} (local, default configuration)",
+        "",
+        f"Data: {results['cases']:,} cases ({results['open_cases']:,} open), {results['deadlines']:,} deadline "
+        f"rows of which **{results['pending_deadlines']:,} are still to meet** (open or missed, not met, open "
+        f"case): the rows the sweep joins to the {results['rules']} active reminder rules.",
+        "",
+        "| day | reminders due | outbox rows | median s | min s | max s | queries | same sweep again |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, d in (("busiest", busy), ("ordinary", ordinary)):
+        lines.append(
+            f"| {d['day']:%a %-d %b %Y} ({label}) | {d['fired']:,} | {d['messages']:,} | {d['median_s']:.2f} | "
+            f"{d['min_s']:.2f} | {d['max_s']:.2f} | {d['queries']} | {d['again_fired']} due, "
+            f"{d['again_queries']} queries, {d['again_ms']:.0f} ms |"
+        )
+    lines += [
+        "",
+        f"Budget (under {BUDGET_SECONDS:.0f} s at {size:,} cases, the same query count on a busy and an ordinary "
+        "day): " + ("**met**" if met else "**missed**"),
+        "",
+        "The busiest day is the day in the year after the latest request with the most reminder occurrences "
+        "(with the 3-day catch-up the sweep also picks up the three days before it); the ordinary day is the "
+        "median of the days that have any. The outbox rows are an email (or text or letter) per recipient plus "
+        "an in-app copy for those with an account.",
+        "",
+        "Queries of the median busy-day sweep:",
+        "",
+    ]
+    for q in busy["query_list"]:
+        lines.append(f"- {q['ms']:.1f} ms: `{' '.join(q['sql'].split())[:160]}`")
+    if results["plan"]:
+        lines += [
+            "",
+            "EXPLAIN (ANALYZE, BUFFERS) of the insert-select on the busiest day:",
+            "",
+            "```",
+            results["plan"],
+            "```",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace our section if it is there, else append it; every other section is left exactly as it was."""
+    text = path.read_text() if path.exists() else ""
+    if SECTION in text:
+        start = text.index(SECTION)
+        following = text.find("\n## ", start + len(SECTION))
+        rest = text[following + 1 :] if following != -1 else ""
+        text = text[:start] + section + ("\n" + rest if rest else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

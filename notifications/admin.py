@@ -1,0 +1,28 @@
+"""Support-admin (/support-admin/) for the outbox: read-only. Messages change state only through the services."""
+
+from django.contrib import admin
+
+from notifications.models import Message
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("id", "template", "channel", "state", "recipient", "to_address", "attempts", "created_at")
+    list_filter = ("state", "channel", "template", "needs_follow_up")
+    search_fields = ("to_address", "recipient__email", "provider_id", "idempotency_key")
+    list_select_related = ("recipient", "organisation")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

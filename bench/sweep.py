@@ -71,9 +71,8 @@ def main() -> int:
     if not args.no_write:
         write_section(Path(args.output), section)
         print(f"Written to {args.output}")
-    busy = results["days"][0]
-    ok = busy["median_s"] < BUDGET_SECONDS and len({d["queries"] for d in results["days"]}) == 1
-    return 0 if ok else 1
+    ok = all(d["median_s"] < BUDGET_SECONDS for d in results["days"])
+    return 0 if ok and len({d["queries"] for d in results["days"]}) == 1 else 1
 
 
 # --- measuring (Django is set up by now) ----------------------------------------------------------------------
@@ -111,14 +110,18 @@ def measure(*, today: datetime.date | None, repeat: int) -> dict:
     # An ordinary day for comparison: the median of the days ahead that have any reminder at all.
     ordinary = sorted(ahead, key=lambda pair: pair[1])[len(ahead) // 2][0]
 
-    def sweep_once(day: datetime.date) -> dict:
+    def sweep_once(day: datetime.date, *, swept_before: bool) -> dict:
         timer = page_bench.QueryTimer()
         with transaction.atomic():
+            if swept_before:
+                # As beat leaves things: the days before were swept on their day (untimed).
+                for back in range(reminders.CATCH_UP_DAYS, 0, -1):
+                    reminders.sweep_reminders(today=day - datetime.timedelta(days=back))
             sent_before, messages_before = ReminderSent.objects.count(), Message.objects.count()
             with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 fired = reminders.sweep_reminders(today=day)
-                elapsed = time.perf_counter() - started
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
             written = Message.objects.count() - messages_before
             assert ReminderSent.objects.count() - sent_before == fired
             # The same sweep again, as the next beat would run it: nothing new, one query.
@@ -133,6 +136,7 @@ def measure(*, today: datetime.date | None, repeat: int) -> dict:
         ]
         return {
             "seconds": elapsed,
+            "cpu": cpu,
             "fired": fired,
             "messages": written,
             "queries": len(captured),
@@ -142,15 +146,22 @@ def measure(*, today: datetime.date | None, repeat: int) -> dict:
             "again_fired": refired,
         }
 
+    scenarios = [
+        (busiest, False, "busiest, after 3 days without a sweep"),
+        (busiest, True, "busiest, days before swept"),
+        (ordinary, True, "ordinary, days before swept"),
+    ]
     days = []
-    for day in (busiest, ordinary):
-        sweep_once(day)  # warm-up (caches, the plan); rolled back like the others
-        runs = [sweep_once(day) for _ in range(repeat)]
+    for day, swept_before, label in scenarios:
+        sweep_once(day, swept_before=swept_before)  # warm-up (caches, the plan); rolled back like the others
+        runs = [sweep_once(day, swept_before=swept_before) for _ in range(repeat)]
         middle = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
         days.append(
             {
                 "day": day,
+                "label": label,
                 "median_s": statistics.median(r["seconds"] for r in runs),
+                "cpu_s": statistics.median(r["cpu"] for r in runs),
                 "min_s": min(r["seconds"] for r in runs),
                 "max_s": max(r["seconds"] for r in runs),
                 "fired": middle["fired"],
@@ -174,7 +185,14 @@ def measure(*, today: datetime.date | None, repeat: int) -> dict:
         "pending_deadlines": pending,
         "rules": ReminderRule.objects.filter(is_active=True).count(),
         "postgres": page_bench.server_version(connection),
+        "message_indexes": message_indexes(connection),
     }
+
+
+def message_indexes(connection) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'notifications_message'")
+        return cursor.fetchone()[0]
 
 
 def explain_insert(connection, day: datetime.date) -> str:
@@ -206,9 +224,9 @@ def explain_insert(connection, day: datetime.date) -> str:
 
 
 def render(results: dict, *, size: int, repeat: int) -> str:
-    busy, ordinary = results["days"]
-    constant = busy["queries"] == ordinary["queries"]
-    met = busy["median_s"] < BUDGET_SECONDS and constant
+    worst = results["days"][0]
+    constant = len({d["queries"] for d in results["days"]}) == 1
+    met = all(d["median_s"] < BUDGET_SECONDS for d in results["days"]) and constant
     lines = [
         SECTION,
         "",
@@ -228,34 +246,46 @@ def render(results: dict, *, size: int, repeat: int) -> str:
         f"rows of which **{results['pending_deadlines']:,} are still to meet** (open or missed, not met, open "
         f"case): the rows the sweep joins to the {results['rules']} active reminder rules.",
         "",
-        "| day | reminders due | outbox rows | median s | min s | max s | queries | same sweep again |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| day | reminders sent | outbox rows | median s | min s | max s | Python CPU s | queries | "
+        "the same sweep again |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for label, d in (("busiest", busy), ("ordinary", ordinary)):
+    for d in results["days"]:
         lines.append(
-            f"| {d['day']:%a %-d %b %Y} ({label}) | {d['fired']:,} | {d['messages']:,} | {d['median_s']:.2f} | "
-            f"{d['min_s']:.2f} | {d['max_s']:.2f} | {d['queries']} | {d['again_fired']} due, "
-            f"{d['again_queries']} queries, {d['again_ms']:.0f} ms |"
+            f"| {d['day']:%a %-d %b %Y} ({d['label']}) | {d['fired']:,} | {d['messages']:,} | "
+            f"{d['median_s']:.2f} | {d['min_s']:.2f} | {d['max_s']:.2f} | {d['cpu_s']:.2f} | {d['queries']} | "
+            f"{d['again_fired']} sent, {d['again_queries']} queries, {d['again_ms']:.0f} ms |"
         )
     lines += [
         "",
-        f"Budget (under {BUDGET_SECONDS:.0f} s at {size:,} cases, the same query count on a busy and an ordinary "
-        "day): " + ("**met**" if met else "**missed**"),
+        f"Budget (under {BUDGET_SECONDS:.0f} s at {size:,} cases, the same query count whatever the number of "
+        "reminders): " + ("**met**" if met else "**missed**"),
         "",
-        "The busiest day is the day in the year after the latest request with the most reminder occurrences "
-        "(with the 3-day catch-up the sweep also picks up the three days before it); the ordinary day is the "
-        "median of the days that have any. The outbox rows are an email (or text or letter) per recipient plus "
-        "an in-app copy for those with an account.",
+        "The busiest day is the day in the year after the latest request on which the most reminders fall due; "
+        'the ordinary day is the median of the days that have any. "After 3 days without a sweep" is the worst '
+        "case: the first sweep after beat was down (or the first ever) also sends what fell due in the 3 days "
+        'before (the catch-up). "Days before swept" is what beat does every day. The outbox rows are an email '
+        "(or text or letter) per recipient plus an in-app copy for those with an account.",
         "",
-        "Queries of the median busy-day sweep:",
+        "Queries of the median worst-case sweep (time of each with `perf_counter`):",
         "",
     ]
-    for q in busy["query_list"]:
+    outbox_ms = sum(q["ms"] for q in worst["query_list"] if 'INSERT INTO "notifications_message"' in q["sql"])
+    other_ms = sum(q["ms"] for q in worst["query_list"]) - outbox_ms
+    where = (
+        f"Where the worst case's {worst['median_s']:.2f} s go: {outbox_ms / 1000:.2f} s in the one insert of "
+        f"{worst['messages']:,} outbox rows (Django preparing every value, psycopg quoting the UNNEST arrays "
+        f"client-side, then PostgreSQL writing the rows and the table's {results['message_indexes']} indexes), "
+        f"{other_ms / 1000:.2f} s in all "
+        "the other queries together, the rest in Python building the messages."
+    )
+    lines[-2:-2] = [where, ""]
+    for q in worst["query_list"]:
         lines.append(f"- {q['ms']:.1f} ms: `{' '.join(q['sql'].split())[:160]}`")
     if results["plan"]:
         lines += [
             "",
-            "EXPLAIN (ANALYZE, BUFFERS) of the insert-select on the busiest day:",
+            "EXPLAIN (ANALYZE, BUFFERS) of the insert-select, worst case:",
             "",
             "```",
             results["plan"],

@@ -19,6 +19,8 @@ from cases.models import (
     Deadline,
     DeadlineException,
     FamilyContact,
+    ReminderRule,
+    ReminderSent,
     TimelineEvent,
 )
 
@@ -195,8 +197,6 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
 # --- Reminders ------------------------------------------------------------------------------------------------
 # Rules are configuration that a council's support staff may change (with history); a rule that has fired is
 # never deleted, so it is switched off instead. What the sweep sent is a read-only record.
-
-from cases.models import ReminderRule, ReminderSent  # noqa: E402
 
 
 @admin.register(ReminderRule)

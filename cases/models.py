@@ -526,6 +526,11 @@ class ReminderTemplate(models.TextChoices):
     )
 
 
+FAMILY_REMINDER_TEMPLATES = frozenset(
+    {ReminderTemplate.FAMILY_DRAFT_WINDOW.value, ReminderTemplate.FAMILY_AMENDMENT_WINDOW.value}
+)
+
+
 class ReminderRule(models.Model):
     """When to remind whom about a kind of deadline: configuration, not code.
 
@@ -586,6 +591,19 @@ class ReminderRule(models.Model):
         else:
             when = f"{abs(self.offset_days)} days {'before' if self.offset_days < 0 else 'after'}"
         return f"{self.get_deadline_code_display()}: {when}, to {self.audience}"
+
+    def clean(self) -> None:
+        # Imported here: this block was appended to the module without touching its imports.
+        from django.core.exceptions import ValidationError
+
+        # Family messages carry only what a family needs; staff messages say what to do. Keep them apart.
+        family_template = self.template in FAMILY_REMINDER_TEMPLATES
+        if self.audience == ReminderAudience.FAMILY and not family_template:
+            raise ValidationError({"template": _("Choose a message written for the family.")})
+        if self.audience != ReminderAudience.FAMILY and family_template:
+            raise ValidationError(
+                {"template": _("That message is written for the family: choose one for staff.")}
+            )
 
 
 class ReminderSent(models.Model):

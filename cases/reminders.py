@@ -12,7 +12,9 @@ What fires, on the day ``today``:
 * a rule fires for a deadline when ``due_on + offset_days`` (the *occurrence*) falls between
   ``today - CATCH_UP_DAYS`` and ``today``. The catch-up means a sweep that did not run (beat down over a
   weekend, a deploy) still sends within 3 days; after that a reminder is stale and is dropped. A late reminder
-  still states the due date and how far off it is ("in 5 days"), counted from the day it is sent;
+  still states the due date and how far off it is ("in 5 days"), counted from the day it is sent. So the first
+  sweep after an outage (or after installing) may send two reminders for one deadline, such as a late "due
+  today" and the "day after" escalation; each says truthfully when the deadline was due;
 * the deadline's case is open, the deadline is not met, cancelled or excused. Before and on the due date the
   deadline must be open (or already marked missed, when catching up); after it, a duty must have been marked
   *missed* by `refresh_deadline_statuses`, so an exception that excuses the breach stops the reminder without the
@@ -55,6 +57,8 @@ from cases.models import (
     ReminderTemplate,
     TeamRole,
 )
+from notifications import services as notifications
+from notifications.models import Channel
 from notifications.templates_registry import MessageTemplate, register
 
 CATCH_UP_DAYS = 3
@@ -273,7 +277,7 @@ def sweep_reminders(*, today: date | None = None) -> int:
         people = _People.load(run=run)
         case_url = _case_url_builder()
         outgoing = [message for row in sent for message in _messages_for(row, people, today, case_url)]
-        _notify_many(outgoing)
+        notifications.notify_many(outgoing)
     return len(sent)
 
 
@@ -411,23 +415,7 @@ class _People:
         return cls(staff=staff, managers=managers, family_users=family_users, contacts=contacts)
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """One message for the outbox: the arguments of notifications.services.notify()."""
-
-    template: str
-    data: dict
-    key: str
-    recipient: User | None = None
-    to_address: str = ""
-    to_name: str = ""
-    channel: str | None = None
-    link: str = ""
-    subject_ref: str = ""
-    organisation_id: int | None = None
-
-
-def _messages_for(row, people: _People, today: date, case_url) -> list[Outgoing]:
+def _messages_for(row, people: _People, today: date, case_url) -> list[notifications.Outgoing]:
     """The messages for one reminder (a row of the sweep's read-back), to whoever its rule's audience is."""
     code = statutory.DeadlineCode(row.deadline__code)
     coordinator = people.staff.get(row.deadline__case__coordinator_id)
@@ -456,18 +444,20 @@ def _messages_for(row, people: _People, today: date, case_url) -> list[Outgoing]
     }
     template, audience = row.rule__template, row.rule__audience
 
-    out: list[Outgoing] = []
+    out: list[notifications.Outgoing] = []
     staff: list[User] = []
     if audience == Audience.FAMILY:
         users = people.family_users.get(row.deadline__case_id, [])
         for user in users:
-            out.append(Outgoing(template, common, f"{key}:user:{user.pk}", recipient=user, **base))
+            out.append(
+                notifications.Outgoing(template, common, f"{key}:user:{user.pk}", recipient=user, **base)
+            )
         emails = {user.email.lower() for user in users}
         for contact in people.contacts.get(row.deadline__case__child_id, []):
             if contact.email.lower() in emails:
                 continue
             out.append(
-                Outgoing(
+                notifications.Outgoing(
                     template,
                     common,
                     f"{key}:contact:{contact.pk}",
@@ -483,13 +473,15 @@ def _messages_for(row, people: _People, today: date, case_url) -> list[Outgoing]
     else:  # the responsible person
         staff = [active_coordinator] if active_coordinator else managers
     for user in staff:
-        out.append(Outgoing(template, staff_data, f"{key}:user:{user.pk}", recipient=user, **base))
+        out.append(
+            notifications.Outgoing(template, staff_data, f"{key}:user:{user.pk}", recipient=user, **base)
+        )
     if row.rule__escalate:
         told = {user.pk for user in staff}
         for manager in managers:
             if manager.pk not in told:
                 out.append(
-                    Outgoing(
+                    notifications.Outgoing(
                         Template.ESCALATION,
                         staff_data,
                         f"{key}:escalation:user:{manager.pk}",
@@ -517,69 +509,6 @@ def _case_url_builder():
     placeholder = "REFERENCE-PLACEHOLDER"
     pattern = settings.SITE_URL.rstrip("/") + reverse("cases:detail", kwargs={"reference": placeholder})
     return lambda reference: pattern.replace(placeholder, reference)
-
-
-def _notify_many(outgoing: list[Outgoing]) -> int:
-    """Queue many messages with one insert; the same rules as notifications.services.notify().
-
-    This belongs in notifications/services.py as `notify_many` (cases should call a service, not write
-    notifications' rows): it is here until that app's owner adds it, and then becomes one call. Like notify():
-    an inactive recipient gets nothing, the channel follows the person's choice with its fallback, someone with
-    an account also gets an in-app copy, the same key twice writes nothing new, and the relay is kicked once
-    the transaction commits.
-    """
-    from notifications import services as notifications
-    from notifications import templates_registry
-    from notifications.models import Channel, Message, State
-
-    if not outgoing:
-        return 0
-    for template in {message.template for message in outgoing}:
-        templates_registry.get(template)  # fail loudly on a typo, inside the caller's transaction
-    now = timezone.now()
-    # An in-app message is delivered by being written: the relay never picks it up.
-    delivered = {"state": State.DELIVERED, "sent_at": now, "delivered_at": now}
-    rows: list[Message] = []
-    for message in outgoing:
-        if message.recipient is None and not message.to_address:
-            raise ValueError("A message needs a recipient or an address")
-        if message.recipient is not None and not message.recipient.is_active:
-            continue
-        chosen = message.channel or (
-            notifications.channel_for(message.recipient) if message.recipient is not None else Channel.EMAIL
-        )
-        common = {
-            "template": message.template,
-            "data": message.data,
-            "link": message.link,
-            "subject_ref": message.subject_ref,
-            "organisation_id": message.organisation_id,
-            "recipient": message.recipient,
-            "created_at": now,
-            "next_attempt_at": now,
-        }
-        rows.append(
-            Message(
-                idempotency_key=f"{message.key}:{chosen}",
-                to_address=message.to_address,
-                to_name=message.to_name,
-                channel=chosen,
-                **(delivered if chosen == Channel.IN_APP else {}),
-                **common,
-            )
-        )
-        if message.recipient is not None and chosen != Channel.IN_APP:
-            rows.append(
-                Message(
-                    idempotency_key=f"{message.key}:{Channel.IN_APP}",
-                    channel=Channel.IN_APP,
-                    **delivered,
-                    **common,
-                )
-            )
-    Message.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(notifications.kick_relay)
-    return len(rows)
 
 
 # --- the daily digest ----------------------------------------------------------------------------------------
@@ -678,17 +607,17 @@ def send_daily_digests(*, today: date | None = None) -> int:
             ],
         }
         outgoing.append(
-            Outgoing(
+            notifications.Outgoing(
                 DIGEST_TEMPLATE,
                 data,
                 f"digest:{user.pk}:{today:%Y%m%d}",
                 recipient=user,
                 # "A morning email": the digest is a summary to read at a desk, not a text message or a letter.
-                channel="email",
+                channel=Channel.EMAIL,
                 link=link,
                 organisation_id=user.organisation_id,
             )
         )
     with transaction.atomic():
-        _notify_many(outgoing)
+        notifications.notify_many(outgoing)
     return len(outgoing)

@@ -6,6 +6,7 @@ so two workers never send the same message, and a worker that dies mid-send leav
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -97,6 +98,78 @@ def notify(
         )
     transaction.on_commit(kick_relay)
     return rows
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `notify_many`: the arguments of `notify()`."""
+
+    template: str
+    data: dict
+    key: str
+    recipient: User | None = None
+    to_address: str = ""
+    to_name: str = ""
+    channel: str | None = None
+    link: str = ""
+    subject_ref: str = ""
+    organisation_id: int | None = None
+
+
+def notify_many(outgoing: list[Outgoing]) -> int:
+    """Queue many messages with one insert (a reminder sweep), by the same rules as `notify()`. Like notify():
+    an inactive recipient gets nothing, the channel follows the person's choice with its fallback, someone with
+    an account also gets an in-app copy, the same key twice writes nothing new, and the relay is kicked once
+    the transaction commits.
+    """
+    if not outgoing:
+        return 0
+    for template in {message.template for message in outgoing}:
+        templates_registry.get(template)  # fail loudly on a typo, inside the caller's transaction
+    now = timezone.now()
+    # An in-app message is delivered by being written: the relay never picks it up.
+    delivered = {"state": State.DELIVERED, "sent_at": now, "delivered_at": now}
+    rows: list[Message] = []
+    for message in outgoing:
+        if message.recipient is None and not message.to_address:
+            raise ValueError("A message needs a recipient or an address")
+        if message.recipient is not None and not message.recipient.is_active:
+            continue
+        chosen = message.channel or (
+            channel_for(message.recipient) if message.recipient is not None else Channel.EMAIL
+        )
+        common = {
+            "template": message.template,
+            "data": message.data,
+            "link": message.link,
+            "subject_ref": message.subject_ref,
+            "organisation_id": message.organisation_id,
+            "recipient": message.recipient,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        rows.append(
+            Message(
+                idempotency_key=f"{message.key}:{chosen}",
+                to_address=message.to_address,
+                to_name=message.to_name,
+                channel=chosen,
+                **(delivered if chosen == Channel.IN_APP else {}),
+                **common,
+            )
+        )
+        if message.recipient is not None and chosen != Channel.IN_APP:
+            rows.append(
+                Message(
+                    idempotency_key=f"{message.key}:{Channel.IN_APP}",
+                    channel=Channel.IN_APP,
+                    **delivered,
+                    **common,
+                )
+            )
+    Message.objects.bulk_create(rows, ignore_conflicts=True)
+    transaction.on_commit(kick_relay)
+    return len(rows)
 
 
 def kick_relay() -> None:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import Role
 from cases import reminders, services, statutory, tasks
@@ -649,3 +650,51 @@ def test_the_sweep_runs_for_today_by_default(case, coordinator):
     only_deadline(case, "final_plan", today)
     assert tasks.sweep_reminders() == 1
     assert [m.template for m in messages()] == ["reminder.due_today"]
+
+
+def test_a_rule_for_the_family_must_use_a_family_message():
+    from django.core.exceptions import ValidationError
+
+    wrong = ReminderRule(
+        deadline_code="final_plan", offset_days=-5, audience="family", template="reminder.due_soon"
+    )
+    with pytest.raises(ValidationError, match="written for the family"):
+        wrong.full_clean()
+    wrong = ReminderRule(
+        deadline_code="final_plan",
+        offset_days=-5,
+        audience="coordinator",
+        template="reminder.family_draft_window",
+    )
+    with pytest.raises(ValidationError, match="choose one for staff"):
+        wrong.full_clean()
+    ReminderRule(
+        deadline_code="final_plan", offset_days=-5, audience="coordinator", template="reminder.due_soon"
+    ).full_clean()
+
+
+def test_support_staff_can_see_and_switch_off_rules_in_the_admin(admin_client, case):
+    only_deadline(case, "final_plan", date(2026, 6, 1))
+    reminders.sweep_reminders(today=date(2026, 6, 1))
+    assert admin_client.get(reverse("admin:cases_reminderrule_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:cases_remindersent_changelist")).status_code == 200
+    fired = rule("final_plan", 0)
+    change = reverse("admin:cases_reminderrule_change", args=[fired.pk])
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    response = admin_client.post(
+        change,
+        {
+            "council": "",
+            "deadline_code": "final_plan",
+            "offset_days": "0",
+            "audience": "responsible",
+            "template": "reminder.due_today",
+            "escalate": "",
+            "is_active": "",
+        },
+    )
+    assert response.status_code == 302
+    fired.refresh_from_db()
+    assert not fired.is_active
+    assert fired.history.count() >= 1

@@ -4,13 +4,11 @@ and Chromium really ran (CI sets REQUIRE_ALL_TIERS=1: a missing server fails ins
 import concurrent.futures
 import datetime
 import os
-import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -18,7 +16,14 @@ from django.db import connection
 from cases import selectors
 from cases.models import Deadline
 from tests import factories
-from tests.tiers import CHROMIUM_ARGS, require_chromium, require_postgres, require_redis
+from tests.tiers import (
+    CHROMIUM_ARGS,
+    database_url,
+    require_chromium,
+    require_postgres,
+    require_redis,
+    stop_process,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_TIMEOUT_SECONDS = 60
@@ -93,27 +98,6 @@ def test_browser_tier_launches_headless_chromium_and_renders_a_page():
     assert rendered["version"]
 
 
-def _test_database_url() -> str:
-    """The URL of the database this test runs on (pytest-django's test_<name>), for another process."""
-    db = connection.settings_dict
-    user = quote(db.get("USER") or "", safe="")
-    password = quote(db.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if user else ""
-    host = quote(db.get("HOST") or "localhost", safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
@@ -137,7 +121,7 @@ def test_a_real_celery_worker_on_redis_runs_a_queued_task_against_the_database(t
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ehcp.settings",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
@@ -181,5 +165,5 @@ def test_a_real_celery_worker_on_redis_runs_a_queued_task_against_the_database(t
                 f"(statuses {sorted(statuses)}):\n{log_path.read_text(errors='replace')}"
             )
     finally:
-        _stop(worker)
+        stop_process(worker)
     assert "refresh_deadline_statuses" in log_path.read_text(errors="replace")

@@ -68,3 +68,32 @@ def require_chromium() -> str:
     except ImportError:
         skip_or_fail("needs the playwright package (make install)")
     return path
+
+
+def database_url() -> str:
+    """The URL of the database this test runs on (pytest-django's test_<name>), for another process."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = quote(db.get("USER") or "", safe="")
+    password = quote(db.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if user else ""
+    host = quote(db.get("HOST") or "localhost", safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{credentials}{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def stop_process(process) -> None:
+    """Stop a helper process (a worker, a server): politely first, then for good."""
+    import signal
+    import subprocess
+
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)

@@ -10,14 +10,13 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
 
 from tests.conftest import skip_or_fail
 from tests.notifications.smtp import LOOPBACK, SMTPServer, free_port
+from tests.tiers import database_url, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every wait in these tests gives up after this long (CI machines are slow, but not this slow).
@@ -112,27 +111,6 @@ def celery_eager():
 # --- other processes ---------------------------------------------------------------------------------------
 
 
-def database_url() -> str:
-    """The URL of the database this test runs on (pytest-django's test_<name>), for another process."""
-    db = connection.settings_dict
-    user = quote(db.get("USER") or "", safe="")
-    password = quote(db.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if user else ""
-    host = quote(db.get("HOST") or "localhost", safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
 def wait_until(condition, *, timeout: float = WAIT_SECONDS, interval: float = 0.1, what: str = "it"):
     """Poll `condition()` until it is true; fail with `what` (a string, or a function giving one) after `timeout`."""
     give_up_at = time.monotonic() + timeout
@@ -201,7 +179,7 @@ class Worker:
         self.process.wait(timeout=15)
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop_process(self.process)
 
 
 @pytest.fixture
@@ -270,7 +248,7 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop_process(self.process)
             self.process = None
 
 

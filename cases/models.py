@@ -467,7 +467,10 @@ class CaseDocument(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when nobody signed in sent it: a family's online request, or a letter the service produced.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     visible_to_family = models.BooleanField(default=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

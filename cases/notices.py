@@ -66,6 +66,13 @@ def register_templates() -> None:
     )
     register(
         MessageTemplate(
+            "case.repeat_request",
+            "To the coordinator when another request arrives for a child who already has an open case",
+            example={"reference": "EHC-2026-00042", "received_on": "2 March 2026"},
+        )
+    )
+    register(
+        MessageTemplate(
             "case.allocated",
             "To a coordinator when a case is allocated to them",
             example={
@@ -176,6 +183,29 @@ def coordinator_allocated(*, case: Case, coordinator: User, event: TimelineEvent
         template="case.allocated",
         data={"reference": case.reference, "next_deadline": _next_for_family(case) or "none open"},
         key=f"case:{case.pk}:event:{event.pk}:user:{coordinator.pk}",
+        link=case_link(case),
+        subject_ref=f"case:{case.pk}",
+        organisation_id=case.council_id,
+        by=by,
+    )
+
+
+def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | None) -> None:
+    """Tell the coordinator (or business support, if nobody is allocated) that the child's family asked again."""
+    from accounts.models import Role
+
+    alert = case.coordinator or (
+        User.objects.filter(organisation_id=case.council_id, role=Role.BUSINESS_SUPPORT, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if alert is None:
+        return
+    notifications.notify(
+        recipient=alert,
+        template="case.repeat_request",
+        data={"reference": case.reference, "received_on": f"{received_on:%-d %B %Y}"},
+        key=f"case:{case.pk}:event:{event.pk}:user:{alert.pk}",
         link=case_link(case),
         subject_ref=f"case:{case.pk}",
         organisation_id=case.council_id,

@@ -21,6 +21,7 @@ from cases.models import (
     Deadline,
     DeadlineException,
     FamilyContact,
+    Requester,
     RequestRoute,
     TeamRole,
     TimelineEvent,
@@ -218,6 +219,126 @@ def log_request(
         if coordinator is not None:
             notices.coordinator_allocated(case=case, coordinator=coordinator, event=event, by=by)
     return case
+
+
+def receive_online_request(
+    *,
+    council: Organisation,
+    child: ChildDetails,
+    contact: ContactDetails,
+    account: User | None,
+    received_on: date,
+    requested_by: str,
+    primary_need: str = "",
+    secondary_need: str = "",
+    summary: str = "",
+) -> Case:
+    """A request a family sent through the online form: nobody at the council logged it, so `by` may be nobody.
+
+    The caller has already checked the request is complete and that the child has no open case (under the same
+    per-council lock as log_request). The coordinator is the one with the lightest open caseload.
+    """
+    problem = child_age_problem(date_of_birth=child.date_of_birth, received_on=received_on)
+    if problem:
+        raise ServiceError(problem, field="date_of_birth")
+    coordinator = selectors.suggested_coordinator(council_id=council.pk)
+    child_row = Child(council=council, **dataclasses.asdict(child))
+    child_row.search_name = search_name_for(child_row)
+    child_row.full_clean(exclude=["council", "current_setting"])
+    _save_with_history(child_row, by=account)
+    _save_with_history(
+        FamilyContact(child=child_row, is_main_contact=True, user=account, **dataclasses.asdict(contact)),
+        by=account,
+    )
+    case = Case(
+        reference=next_reference(year=received_on.year),
+        child=child_row,
+        council=council,
+        received_on=received_on,
+        route=RequestRoute.ONLINE,
+        requested_by=requested_by,
+        primary_need=primary_need,
+        secondary_need=secondary_need,
+        summary=summary,
+        coordinator=coordinator,
+        created_by=account,
+    )
+    _save_with_history(case, by=account, reason="Request received online")
+    if account is not None:
+        family_role = TeamRole.YOUNG_PERSON if requested_by == Requester.YOUNG_PERSON else TeamRole.FAMILY
+        _add_member(case=case, user=account, role=family_role, by=account)
+    if coordinator is not None:
+        _add_member(case=case, user=coordinator, role=TeamRole.COORDINATOR, by=account)
+    if child.current_setting_id:
+        _add_member(case=case, organisation_id=child.current_setting_id, role=TeamRole.SCHOOL, by=account)
+    event = _timeline(
+        case=case,
+        kind=TimelineEvent.Kind.CREATED,
+        summary=f"Request received on {received_on:%-d %B %Y} by online request form",
+        by=account,
+    )
+    recompute_deadlines(case=case, by=account, today=received_on)
+    if coordinator is not None:
+        notices.coordinator_allocated(case=case, coordinator=coordinator, event=event, by=account)
+    return case
+
+
+def note_repeat_request(*, case: Case, received_on: date, from_email: str, by: User | None) -> TimelineEvent:
+    """Another request for a child whose case is open: recorded on that case, staff told, no second clock."""
+    event = _timeline(
+        case=case,
+        kind=TimelineEvent.Kind.NOTE,
+        summary=f"Another request for this child arrived online on {received_on:%-d %B %Y} and was added here",
+        detail=f"From {from_email}. Check it for new information; no second clock was started.",
+        by=by,
+        family=False,
+    )
+    notices.repeat_request(case=case, event=event, received_on=received_on, by=by)
+    return event
+
+
+def file_document(
+    *,
+    case: Case,
+    name: str,
+    content,
+    category: str,
+    content_type: str,
+    by: User | None,
+    description: str = "",
+    visible_to_family: bool = True,
+    timeline_summary: str = "",
+) -> CaseDocument:
+    """File a document the service produced or a family sent (already checked), with its timeline entry."""
+    document = CaseDocument(
+        case=case,
+        name=name,
+        category=category,
+        description=description[:300],
+        content_type=content_type,
+        size=content.size,
+        uploaded_by=by,
+        visible_to_family=visible_to_family,
+    )
+    document.file.save(name, content, save=False)
+    _save_with_history(document, by=by)
+    if timeline_summary:
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.DOCUMENT,
+            summary=timeline_summary,
+            by=by,
+            family=visible_to_family,
+        )
+    return document
+
+
+def add_case_note(
+    *, case: Case, summary: str, by: User | None, detail: str = "", family: bool = True
+) -> TimelineEvent:
+    return _timeline(
+        case=case, kind=TimelineEvent.Kind.NOTE, summary=summary, detail=detail, by=by, family=family
+    )
 
 
 def search_name_for(child: Child) -> str:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "cases",
+    "forms_ersa",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,245 @@
+"""The request for assessment: its sections, their questions and the rules that cross them. No Django here.
+
+Answers are plain JSON, one dictionary per section: ``{"child": {"first_name": "Amara", ...}, ...}``; dates are
+ISO strings. Evidence is passed in as `Evidence` values; council configuration as `Rules`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+NOT_STARTED = "not started"
+IN_PROGRESS = "in progress"
+COMPLETED = "completed"
+
+PARENT = "parent"
+YOUNG_PERSON = "young_person"
+ROUTES = (PARENT, YOUNG_PERSON)
+MAX_AGE = 25
+YOUNG_PERSON_FROM = 16
+
+AREAS_OF_NEED = {
+    "communication_interaction": "Communication and interaction",
+    "cognition_learning": "Cognition and learning",
+    "semh": "Social, emotional and mental health",
+    "sensory_physical": "Sensory and/or physical",
+}
+EVIDENCE_KINDS = {
+    "school_report": "School report",
+    "sen_support_plan": "SEN support plan",
+    "ep_report": "Educational psychology report",
+    "medical": "Medical letter or report",
+    "social_care": "Social care report",
+    "child_views": "The child or young person's views (a drawing, a recording or writing)",
+    "other": "Something else",
+}
+# Kinds that are a report with a date (the child's own views are not).
+DATED_KINDS = frozenset(EVIDENCE_KINDS) - {"child_views"}
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    pages: tuple[Page, ...]
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(name for page in self.pages for name in page.required)
+
+
+SECTIONS = (
+    Section(
+        "child",
+        "About the child or young person",
+        (
+            Page("name", "Their name", ("first_name", "last_name"), ("preferred_name",)),
+            Page("date_of_birth", "Their date of birth", ("date_of_birth",)),
+            Page("address", "Their address", ("address", "postcode")),
+            Page("language", "Their languages", ("home_languages", "interpreter_needed")),
+            Page("setting", "Their school or setting", (), ("school_id", "setting_name", "upn")),
+        ),
+    ),
+    Section(
+        "family",
+        "About you and parental responsibility",
+        (
+            Page("you", "About you", ("full_name", "relationship"), ("phone",)),
+            Page(
+                "responsibility",
+                "Parental responsibility",
+                ("parental_responsibility", "looked_after"),
+                ("others_with_responsibility", "social_worker"),
+            ),
+        ),
+    ),
+    Section(
+        "needs",
+        "Their needs and the support so far",
+        (
+            Page("areas", "Areas of need", ("areas",)),
+            Page("description", "Their needs in your words", ("description",)),
+            Page("support", "Support so far", ("support_in_place", "tried", "tried_for")),
+        ),
+    ),
+    Section(
+        "views",
+        "Views",
+        (
+            Page("child_views", "The child or young person's views", (), ("child_views",)),
+            Page("parent_views", "Your views", ("parent_views",)),
+        ),
+    ),
+    Section("evidence", "Reports and evidence", (Page("evidence", "Reports and evidence", ("finished",)),)),
+    Section(
+        "contact",
+        "How we contact you",
+        (Page("preferences", "How we contact you", ("channel",), ("language",)),),
+    ),
+    Section(
+        "consent",
+        "Consent and declaration",
+        (
+            Page(
+                "declaration", "Consent and declaration", ("declaration", "share"), ("young_person_consent",)
+            ),
+        ),
+    ),
+)
+BY_KEY = {section.key: section for section in SECTIONS}
+# Questions only the parent route asks: a young person answering for themselves is not asked their relationship.
+ROUTE_SKIPS = {YOUNG_PERSON: {("family", "relationship"), ("family", "parental_responsibility")}}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    name: str
+    report_date: date | None = None
+    old_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    required_sections: tuple[str, ...] = tuple(s.key for s in SECTIONS)
+    # route -> evidence kinds that must be attached
+    required_evidence: dict = field(default_factory=dict)
+    max_report_age_months: int = 12
+
+
+def _answered(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple | dict):
+        return bool(value)
+    return True
+
+
+def required_fields(section: Section, route: str = PARENT) -> tuple[str, ...]:
+    skips = ROUTE_SKIPS.get(route, set())
+    return tuple(name for name in section.required if (section.key, name) not in skips)
+
+
+def status(section: Section | str, answers: dict, route: str = PARENT) -> str:
+    section = BY_KEY[section] if isinstance(section, str) else section
+    given = answers.get(section.key) or {}
+    if not given:
+        return NOT_STARTED
+    if all(_answered(given.get(name)) for name in required_fields(section, route)):
+        return COMPLETED
+    return IN_PROGRESS
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def months_before(on: date, months: int) -> date:
+    """The same day `months` months earlier (the last day of the month when that day does not exist)."""
+    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+    month += 1
+    for day in (on.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def parse_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def is_old(report_date: date | None, *, today: date, max_months: int) -> bool:
+    return report_date is not None and report_date < months_before(today, max_months)
+
+
+def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, today: date) -> list[tuple]:
+    """Everything that stops the request being sent, as (section, field, message), in the order of the form."""
+    found: list[tuple] = []
+    for section in SECTIONS:
+        if section.key in rules.required_sections and status(section, answers, route) != COMPLETED:
+            found.append((section.key, "", f"Complete the section ‘{section.title}’"))
+    born = parse_date((answers.get("child") or {}).get("date_of_birth"))
+    if born is not None:
+        if born > today:
+            found.append(("child", "date_of_birth", "Date of birth must be today or in the past"))
+        elif age_on(born, today) >= MAX_AGE:
+            found.append(
+                (
+                    "child",
+                    "date_of_birth",
+                    "The child or young person must be under 25 on the date of the request",
+                )
+            )
+        elif route == YOUNG_PERSON and age_on(born, today) < YOUNG_PERSON_FROM:
+            found.append(
+                (
+                    "child",
+                    "date_of_birth",
+                    "You can only request for yourself if you are 16 or over. Ask a parent or carer to make the request",
+                )
+            )
+        elif age_on(born, today) >= YOUNG_PERSON_FROM:
+            consent = (answers.get("consent") or {}).get("young_person_consent")
+            if consent != "yes":
+                message = (
+                    "Confirm that you agree to this request being made"
+                    if route == YOUNG_PERSON
+                    else "The young person is 16 or over, so confirm that they agree to this request"
+                )
+                found.append(("consent", "young_person_consent", message))
+    kinds = {item.kind for item in evidence}
+    for kind in rules.required_evidence.get(route, ()):
+        if kind not in kinds:
+            found.append(("evidence", kind, f"Add the {EVIDENCE_KINDS.get(kind, kind).lower()}"))
+    for item in evidence:
+        if item.kind in DATED_KINDS and item.report_date is None:
+            found.append(("evidence", item.name, f"Enter the date of {item.name}"))
+        if (
+            is_old(item.report_date, today=today, max_months=rules.max_report_age_months)
+            and not item.old_reason.strip()
+        ):
+            found.append(
+                (
+                    "evidence",
+                    item.name,
+                    f"{item.name} is more than {rules.max_report_age_months} months old. Say why it should be kept, "
+                    "or remove it",
+                )
+            )
+    return found

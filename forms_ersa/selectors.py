@@ -1,0 +1,102 @@
+"""Reads for the request form: a draft only for the person it belongs to, the council's rules with defaults."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from accounts.models import Organisation, OrganisationKind
+from cases import selectors as case_selectors
+from forms_ersa import sections
+from forms_ersa.models import DraftEvidence, FormSettings, RequestDraft
+
+SESSION_KEY = "ersa_drafts"
+
+
+@dataclass(frozen=True)
+class Contacts:
+    email: str
+    phone: str
+    hours: str
+
+
+def councils():
+    return Organisation.objects.filter(kind=OrganisationKind.COUNCIL, is_active=True).order_by("name")
+
+
+def council(council_id: int) -> Organisation:
+    found = councils().filter(pk=council_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def settings_row(council_id: int) -> FormSettings | None:
+    return FormSettings.objects.filter(council_id=council_id).first()
+
+
+def rules_for(council_id: int) -> sections.Rules:
+    row = settings_row(council_id)
+    if row is None:
+        return sections.Rules()
+    known = set(sections.BY_KEY)
+    return sections.Rules(
+        required_sections=tuple(k for k in (row.required_sections or []) if k in known),
+        required_evidence={k: list(v) for k, v in (row.required_evidence or {}).items()},
+        max_report_age_months=row.max_report_age_months or 12,
+    )
+
+
+def contacts_for(council: Organisation) -> Contacts:
+    row = settings_row(council.pk)
+    return Contacts(
+        email=(row.contact_email if row else "") or council.email,
+        phone=(row.contact_phone if row else "") or council.phone,
+        hours=row.contact_hours if row else "",
+    )
+
+
+def session_drafts(request) -> list[str]:
+    return list(request.session.get(SESSION_KEY, []))
+
+
+def remember(request, draft: RequestDraft) -> None:
+    """The session holds pointers to drafts this browser may open; the answers are in the database."""
+    ids = session_drafts(request)
+    key = str(draft.public_id)
+    if key not in ids:
+        request.session[SESSION_KEY] = [*ids, key][-10:]
+
+
+def draft_for(request, public_id) -> RequestDraft:
+    """The draft, if this browser started it or came back by its link (or it is the signed-in person's); else 404."""
+    draft = RequestDraft.objects.select_related("council", "case").filter(public_id=public_id).first()
+    if draft is None:
+        raise Http404
+    user = getattr(request, "user", None)
+    mine = str(draft.public_id) in session_drafts(request) or (
+        user is not None and user.is_authenticated and draft.user_id == user.pk
+    )
+    if not mine:
+        raise Http404
+    return draft
+
+
+def draft_by_token(token: str) -> RequestDraft | None:
+    if not token or len(token) > 100:
+        return None
+    return RequestDraft.objects.filter(token_hash=RequestDraft.hash_token(token)).first()
+
+
+def evidence_of(draft: RequestDraft):
+    return DraftEvidence.objects.filter(draft=draft, removed_at__isnull=True)
+
+
+def schools_for(council_id: int):
+    return case_selectors.schools_for(council_id=council_id)
+
+
+def decision_date(case):
+    from cases import statutory
+
+    row = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+    return row.due_on if row else None

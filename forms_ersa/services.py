@@ -1,0 +1,388 @@
+"""Every write of the online request: start, save a page, add evidence, submit, file the copy.
+
+Writes to the case itself go through the cases app's services (`receive_online_request`, `note_repeat_request`,
+`file_document`): a family sending a request is nobody the council logged in, so they accept `by=None`.
+"""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import COUNCIL_ROLES, Organisation, User
+from cases import selectors as case_selectors
+from cases import services as case_services
+from cases import statutory
+from cases.documents import DocumentRejected, inspect_upload
+from cases.models import (
+    Case,
+    CaseDocument,
+    FamilyContact,
+    Requester,
+)
+from cases.services import ServiceError, StaleVersion
+from forms_ersa import sections, selectors
+from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
+from notifications import services as notifications
+from notifications.templates_registry import MessageTemplate, register
+
+__all__ = ["ServiceError", "StaleVersion", "Incomplete"]
+
+
+class Incomplete(ServiceError):
+    def __init__(self, found: list[tuple]):
+        super().__init__(_("The request is not finished yet"))
+        self.problems = found
+
+
+def register_templates() -> None:
+    register(
+        MessageTemplate(
+            "ersa.return_link",
+            "To a person who starts an online request: the link to come back to it",
+            example={"link_valid_note": "", "council": "Riverside Borough Council"},
+        )
+    )
+    register(
+        MessageTemplate(
+            "ersa.submitted",
+            "To the family when they send an online request for assessment",
+            example={
+                "child_first_name": "Amara",
+                "reference": "EHC-2026-00042",
+                "received_on": "2 March 2026",
+                "decision_by": "13 April 2026",
+                "linked": False,
+            },
+        )
+    )
+
+
+def return_link(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("forms_ersa:return", kwargs={"token": token})
+
+
+def _save(instance, *, by: User | None, reason: str = "") -> None:
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+def start_draft(*, council: Organisation, route: str, email: str, user: User | None = None) -> RequestDraft:
+    """Create the draft and email the save-and-return link through the outbox."""
+    if route not in sections.ROUTES:
+        raise ServiceError(_("Select who is making the request"), field="route")
+    account = user if user is not None and user.is_authenticated and user.role not in COUNCIL_ROLES else None
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        draft = RequestDraft(
+            council=council,
+            route=route,
+            email=email.strip(),
+            token_hash=RequestDraft.hash_token(token),
+            user=account,
+        )
+        _save(draft, by=account, reason="Request started")
+        notifications.notify(
+            template="ersa.return_link",
+            data={"council": council.name},
+            key=f"ersa:{draft.pk}:return_link:{draft.version}",
+            to_address=draft.email,
+            link=return_link(token),
+            subject_ref=f"ersa:{draft.pk}",
+            organisation_id=council.pk,
+            by=account,
+        )
+    return draft
+
+
+def confirm_email(*, draft: RequestDraft) -> RequestDraft:
+    """Coming back by the emailed link proves the address."""
+    if not draft.email_confirmed:
+        with transaction.atomic():
+            locked = RequestDraft.objects.select_for_update().get(pk=draft.pk)
+            locked.email_confirmed = True
+            _save(locked, by=None, reason="Came back by the emailed link")
+        draft.refresh_from_db()
+    return draft
+
+
+def _lock_draft(draft: RequestDraft, *, expected_version: int | None) -> RequestDraft:
+    locked = RequestDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.is_submitted:
+        raise ServiceError(_("This request has already been sent, so it cannot be changed"))
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(
+            _(
+                "This request was changed in another window since you opened this page. Your answers here have "
+                "not been saved: check them and save again"
+            )
+        )
+    return locked
+
+
+def save_answers(
+    *, draft: RequestDraft, section: str, values: dict, expected_version: int | None
+) -> RequestDraft:
+    """Merge one page's answers into its section; an out-of-date page is refused rather than overwriting."""
+    if section not in sections.BY_KEY:
+        raise ServiceError("Unknown section")
+    with transaction.atomic():
+        locked = _lock_draft(draft, expected_version=expected_version)
+        answers = dict(locked.answers or {})
+        answers[section] = {**(answers.get(section) or {}), **values}
+        locked.answers = answers
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        _save(locked, by=locked.user)
+    return locked
+
+
+def add_evidence(
+    *,
+    draft: RequestDraft,
+    upload,
+    kind: str,
+    report_date: date | None = None,
+    old_reason: str = "",
+) -> DraftEvidence:
+    try:
+        inspected = inspect_upload(upload)
+    except DocumentRejected as rejected:
+        raise ServiceError(str(rejected), field="file") from None
+    if kind not in DraftEvidence.Kind.values:
+        raise ServiceError(_("Select what the document is"), field="kind")
+    with transaction.atomic():
+        locked = _lock_draft(draft, expected_version=None)
+        evidence = DraftEvidence(
+            draft=locked,
+            name=inspected.clean_name,
+            content_type=inspected.content_type,
+            size=inspected.size,
+            kind=kind,
+            report_date=report_date,
+            old_reason=old_reason.strip(),
+        )
+        evidence.file.save(inspected.clean_name, upload, save=False)
+        _save(evidence, by=locked.user)
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        _save(locked, by=locked.user, reason="Evidence added")
+    return evidence
+
+
+def remove_evidence(*, draft: RequestDraft, evidence_id: int) -> None:
+    with transaction.atomic():
+        locked = _lock_draft(draft, expected_version=None)
+        evidence = DraftEvidence.objects.filter(draft=locked, pk=evidence_id, removed_at__isnull=True).first()
+        if evidence is None:
+            return
+        evidence.removed_at = timezone.now()
+        _save(evidence, by=locked.user, reason="Removed before sending")
+        locked.version += 1
+        _save(locked, by=locked.user, reason="Evidence removed")
+
+
+def problems_for(draft: RequestDraft, *, today: date | None = None) -> list[tuple]:
+    today = today or case_selectors.today()
+    evidence = [e.as_rule_input() for e in selectors.evidence_of(draft)]
+    return sections.problems(
+        draft.route, draft.answers or {}, evidence, selectors.rules_for(draft.council_id), today
+    )
+
+
+def child_details(draft: RequestDraft) -> case_services.ChildDetails:
+    child = (draft.answers or {}).get("child") or {}
+    school_id = child.get("school_id") or None
+    if school_id and not selectors.schools_for(draft.council_id).filter(pk=school_id).exists():
+        school_id = None
+    return case_services.ChildDetails(
+        legal_first_name=child.get("first_name", "").strip(),
+        legal_last_name=child.get("last_name", "").strip(),
+        preferred_name=child.get("preferred_name", "").strip(),
+        date_of_birth=sections.parse_date(child.get("date_of_birth")),
+        home_languages=child.get("home_languages", ""),
+        interpreter_needed=child.get("interpreter_needed") == "yes",
+        address=child.get("address", ""),
+        postcode=child.get("postcode", "").upper().strip(),
+        upn=child.get("upn", "").upper().strip(),
+        current_setting_id=int(school_id) if school_id else None,
+    )
+
+
+def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> case_services.ContactDetails:
+    family = (draft.answers or {}).get("family") or {}
+    if draft.route == sections.YOUNG_PERSON:
+        return case_services.ContactDetails(
+            name=family.get("full_name") or f"{child.legal_first_name} {child.legal_last_name}",
+            relationship=FamilyContact.Relationship.SELF,
+            parental_responsibility=False,
+            email=draft.email,
+            phone=family.get("phone", ""),
+            address=child.address,
+        )
+    relationship = family.get("relationship", "other")
+    if relationship not in FamilyContact.Relationship.values:
+        relationship = FamilyContact.Relationship.OTHER
+    return case_services.ContactDetails(
+        name=family.get("full_name", ""),
+        relationship=relationship,
+        parental_responsibility=family.get("parental_responsibility") == "yes",
+        email=draft.email,
+        phone=family.get("phone", ""),
+        address=child.address,
+    )
+
+
+def _attach_evidence(*, draft: RequestDraft, case: Case, account: User | None) -> int:
+    count = 0
+    for item in selectors.evidence_of(draft):
+        description = f"Sent with the online request{f', dated {item.report_date:%-d %B %Y}' if item.report_date else ''}"
+        if item.old_reason:
+            description += f". Kept although older: {item.old_reason}"
+        with item.file.open("rb") as handle:
+            content = ContentFile(handle.read(), name=item.name)
+        case_services.file_document(
+            case=case,
+            name=item.name,
+            content=content,
+            category=item.kind,
+            content_type=item.content_type,
+            description=description,
+            by=account,
+        )
+        count += 1
+    return count
+
+
+def _summary(draft: RequestDraft) -> str:
+    needs = (draft.answers or {}).get("needs") or {}
+    return needs.get("description", "")
+
+
+def submit_request(*, draft: RequestDraft, by: User | None = None, today: date | None = None) -> Case:
+    """Send the request: exactly one case however many times it is sent, linked to an open case if there is one."""
+    today = today or case_selectors.today()
+    with transaction.atomic():
+        draft = RequestDraft.objects.select_for_update().select_related("council").get(pk=draft.pk)
+        if draft.is_submitted:
+            return draft.case
+        found = problems_for(draft, today=today)
+        if found:
+            raise Incomplete(found)
+        account = draft.user
+        if account is None and by is not None and by.is_authenticated and by.role not in COUNCIL_ROLES:
+            account = by
+        if account is None and draft.email_confirmed:
+            # The emailed link proved the address: a family account with it joins the team.
+            account = (
+                User.objects.filter(email__iexact=draft.email, is_active=True)
+                .exclude(role__in=COUNCIL_ROLES)
+                .first()
+            )
+        child = child_details(draft)
+        problem = case_services.child_age_problem(date_of_birth=child.date_of_birth, received_on=today)
+        if problem:
+            raise ServiceError(problem, field="date_of_birth")
+        # One request for a council at a time, as in log_request, so two requests for one child cannot both pass.
+        Organisation.objects.select_for_update().filter(pk=draft.council_id).first()
+        existing = case_services.find_open_case_for(council_id=draft.council_id, details=child)
+        if existing is not None:
+            case = existing
+            case_services.note_repeat_request(
+                case=case, received_on=today, from_email=draft.email, by=account
+            )
+            draft.linked_to_existing = True
+        else:
+            areas = ((draft.answers or {}).get("needs") or {}).get("areas") or []
+            case = case_services.receive_online_request(
+                council=draft.council,
+                child=child,
+                contact=contact_details(draft, child),
+                account=account,
+                received_on=today,
+                requested_by=Requester.YOUNG_PERSON
+                if draft.route == sections.YOUNG_PERSON
+                else Requester.PARENT,
+                primary_need=areas[0] if areas else "",
+                secondary_need=areas[1] if len(areas) > 1 else "",
+                summary=_summary(draft),
+            )
+        attached = _attach_evidence(draft=draft, case=case, account=account)
+        if attached:
+            case_services.add_case_note(
+                case=case, summary=f"{attached} document(s) sent with the online request", by=account
+            )
+        decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+        notifications.notify(
+            template="ersa.submitted",
+            data={
+                "child_first_name": child.preferred_name or child.legal_first_name,
+                "reference": case.reference,
+                "received_on": f"{today:%-d %B %Y}",
+                "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
+                "linked": draft.linked_to_existing,
+            },
+            key=f"ersa:{draft.pk}:submitted",
+            to_address=draft.email,
+            to_name=(draft.answers.get("family") or {}).get("full_name", ""),
+            subject_ref=f"case:{case.pk}",
+            organisation_id=draft.council_id,
+            by=account,
+        )
+        draft.status = DraftStatus.SUBMITTED
+        draft.case = case
+        draft.user = account
+        draft.submitted_at = timezone.now()
+        draft.version += 1
+        _save(draft, by=account, reason="Request sent")
+        draft_id = draft.pk
+        from forms_ersa import tasks
+
+        # robust: the case stays sent whatever happens to the copy; a failed render is logged, not raised.
+        transaction.on_commit(lambda: tasks.file_request_copy.delay(draft_id), robust=True)
+    return case
+
+
+def render_pdf(html: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def copy_name(draft: RequestDraft) -> str:
+    return f"Online-request-{draft.case.reference}-{str(draft.public_id)[:8]}.pdf"
+
+
+def file_request_copy(*, draft_id: int) -> CaseDocument | None:
+    """Render the PDF copy of what was sent and attach it to the case, once; a second run does nothing."""
+    draft = RequestDraft.objects.select_related("case", "council").get(pk=draft_id)
+    if not draft.is_submitted:
+        return None
+    name = copy_name(draft)
+    existing = CaseDocument.objects.filter(case=draft.case, name=name).first()
+    if existing is not None:
+        return existing
+    from forms_ersa import summary
+
+    html = render_to_string("forms_ersa/pdf.html", summary.context(draft))
+    pdf = render_pdf(html)
+    with transaction.atomic():
+        document = case_services.file_document(
+            case=draft.case,
+            name=name,
+            content=ContentFile(pdf, name=name),
+            category=CaseDocument.Category.REQUEST,
+            content_type="application/pdf",
+            description="Copy of the online request as sent",
+            by=draft.user,
+            timeline_summary=f"Copy of the request filed: {name}",
+        )
+    return document

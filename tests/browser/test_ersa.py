@@ -1,0 +1,131 @@
+"""A parent asks for an assessment on a phone, leaves halfway, comes back by the emailed link and sends it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Case
+from notifications.models import Message
+from tests.browser.conftest import assert_no_horizontal_scroll, url
+
+pytestmark = pytest.mark.browser
+
+
+def save(page):
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state("load")
+
+
+def test_a_parent_requests_an_assessment_on_a_phone(
+    phone_page, new_context, live_server, council, coordinator, findings
+):
+    page = phone_page
+    visited = []
+
+    def check_page(where):
+        visited.append(where)
+        findings.axe(page, where)
+        assert_no_horizontal_scroll(page, where)
+
+    page.goto(url(live_server, "forms_ersa:index"))
+    check_page("start")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_page("start with an error")
+    page.get_by_label("A parent or carer of the child or young person").check()
+    page.get_by_role("button", name="Continue").click()
+    check_page("email")
+    page.get_by_label("Email address").fill("meera@example.org")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="We have sent you a link")).to_be_visible()
+    check_page("link sent")
+    page.get_by_role("link", name="Continue to your request").click()
+    check_page("task list")
+    page.get_by_role("link", name="About the child or young person").click()
+
+    page.locator("[name=first_name]").fill("Amara")
+    page.locator("[name=last_name]").fill("Okafor")
+    check_page("child name")
+    save(page)
+    page.locator("[name=date_of_birth_0]").fill("31")
+    page.locator("[name=date_of_birth_1]").fill("2")
+    page.locator("[name=date_of_birth_2]").fill("2016")
+    save(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must be a real date")
+    check_page("date of birth with an error")
+    page.locator("[name=date_of_birth_0]").fill("14")
+    page.locator("[name=date_of_birth_1]").fill("5")
+    save(page)
+    page.locator("[name=address]").fill("1 High Street")
+    page.locator("[name=postcode]").fill("RV1 1AA")
+    check_page("address")
+    save(page)
+    page.locator("[name=home_languages]").fill("English")
+    page.locator("[name=interpreter_needed][value=no]").check()
+    check_page("languages")
+    save(page)
+    check_page("setting")
+    save(page)
+    expect(page.get_by_test_id("status-child")).to_have_text("Completed")
+
+    # Leave halfway; come back on another phone by the link in the email.
+    link = Message.objects.get(template="ersa.return_link").link
+    page = new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True).new_page()
+    page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
+    expect(page.get_by_test_id("status-child")).to_have_text("Completed")
+    check_page("task list on return")
+
+    page.get_by_role("link", name="About you and parental responsibility").click()
+    page.locator("[name=full_name]").fill("Meera Parent")
+    page.locator("[name=relationship][value=mother]").check()
+    check_page("about you")
+    save(page)
+    page.locator("[name=parental_responsibility][value=yes]").check()
+    page.locator("[name=looked_after][value=no]").check()
+    check_page("parental responsibility")
+    save(page)
+
+    page.get_by_role("link", name="Their needs and the support so far").click()
+    page.locator("[name=areas][value=semh]").check()
+    check_page("areas of need")
+    save(page)
+    page.locator("[name=description]").fill("Finds noise very hard.")
+    save(page)
+    page.locator("[name=support_in_place]").fill("SEN support")
+    page.locator("[name=tried]").fill("Ear defenders")
+    page.locator("[name=tried_for]").fill("2 terms")
+    check_page("support")
+    save(page)
+
+    page.get_by_role("link", name="Views").click()
+    page.locator("[name=child_views]").fill("I like trains.")
+    check_page("child's views")
+    save(page)
+    page.locator("[name=parent_views]").fill("She needs a calm place.")
+    save(page)
+
+    page.get_by_role("link", name="Reports and evidence").click()
+    check_page("evidence")
+    page.get_by_role("button", name="I have added everything I want to send").click()
+
+    page.get_by_role("link", name="How we contact you").click()
+    page.locator("[name=channel][value=email]").check()
+    check_page("contact")
+    save(page)
+    page.get_by_role("link", name="Consent and declaration").click()
+    page.locator("[name=share]").check()
+    page.locator("[name=declaration]").check()
+    check_page("consent")
+    save(page)
+
+    page.get_by_role("link", name="Check your answers").click()
+    expect(page.get_by_test_id("answers-child")).to_contain_text("14 May 2016")
+    check_page("check your answers")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Request sent")
+    check_page("confirmation")
+    case = Case.objects.get()
+    expect(page.get_by_test_id("reference")).to_have_text(case.reference)
+    expect(page.get_by_test_id("decision-by")).to_be_visible()
+    findings.assert_none()

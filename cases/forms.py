@@ -449,3 +449,23 @@ class InviteToCaseForm(GovUKForm):
     def __init__(self, *args, council_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = selectors.partner_organisations(council_id=council_id)
+
+
+class RequestIncompleteForm(GovUKForm):
+    required_messages = {"reason": _("Enter what is missing from the request")}
+
+    reason = forms.CharField(
+        label=_("What is missing from the request?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        help_text=_(
+            "This is sent to the family as you write it. Say what is missing and what they should send, "
+            "in plain English"
+        ),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Enter what is missing from the request"))
+        return reason

@@ -195,6 +195,10 @@ class Case(models.Model):
     phase_transfer_done_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
+    # Set while business support has asked the family for something missing from the request. The request was
+    # still received: the statutory clock keeps running. History keeps every earlier reason.
+    incomplete_reason = models.TextField(_("what is missing from the request"), blank=True)
+    incomplete_since = models.DateTimeField(null=True, blank=True)
 
     # The nearest deadline still to meet, kept by the deadline service so caseloads sort on one indexed column.
     next_due_on = models.DateField(null=True, blank=True)

@@ -73,6 +73,19 @@ def register_templates() -> None:
     )
     register(
         MessageTemplate(
+            "case.request_incomplete",
+            "To the family when the council needs something more for their request (the clock keeps running)",
+            example={
+                "child_first_name": "Amara",
+                "reference": "EHC-2026-00042",
+                "received_on": "2 March 2026",
+                "reason": "The school's SEN support plan was not attached",
+                "decision_by": "13 April 2026",
+            },
+        )
+    )
+    register(
+        MessageTemplate(
             "case.allocated",
             "To a coordinator when a case is allocated to them",
             example={
@@ -209,5 +222,23 @@ def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | 
         link=case_link(case),
         subject_ref=f"case:{case.pk}",
         organisation_id=case.council_id,
+        by=by,
+    )
+
+
+def request_incomplete(*, case: Case, reason: str, event: TimelineEvent, by: User) -> None:
+    """Tell the family (account and contact email) what is missing and what to do; the request still counts."""
+    decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+    tell_family(
+        case=case,
+        template="case.request_incomplete",
+        data={
+            "child_first_name": case.child.known_as,
+            "reference": case.reference,
+            "received_on": f"{case.received_on:%-d %B %Y}",
+            "reason": reason,
+            "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
+        },
+        event_key=f"case:{case.pk}:event:{event.pk}",
         by=by,
     )

@@ -7,7 +7,7 @@ organisation, are on today. Detail lookups go through `cases_for` too, so a case
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -96,6 +96,8 @@ class CaseFilters:
     query: str = ""
     open_only: bool = True
     unallocated: bool = False
+    # Business support's "New requests": everything not yet allocated, and every request still being checked.
+    new_requests: bool = False
 
 
 def filter_cases(qs: QuerySet[Case], *, filters: CaseFilters, on: date) -> QuerySet[Case]:
@@ -111,6 +113,8 @@ def filter_cases(qs: QuerySet[Case], *, filters: CaseFilters, on: date) -> Query
         qs = qs.filter(coordinator_id=filters.coordinator)
     if filters.unallocated:
         qs = qs.filter(coordinator__isnull=True)
+    if filters.new_requests:
+        qs = qs.filter(Q(coordinator__isnull=True) | Q(stage=workflow.Stage.REQUEST_RECEIVED))
     if filters.query:
         qs = qs.filter(_search_q(filters.query))
     return qs
@@ -150,6 +154,19 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     qs = filter_cases(cases_for(user=user), filters=filters, on=on)
     return qs.select_related("child", "child__current_setting", "coordinator").order_by(
         "next_due_on", "received_on", "id"
+    )
+
+
+def new_requests(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """Requests waiting for a coordinator first, then the ones still at "request received", nearest deadline first."""
+    on = today()
+    qs = filter_cases(
+        cases_for(user=user), filters=CaseFilters(**{**filters.__dict__, "new_requests": True}), on=on
+    )
+    return (
+        qs.select_related("child", "child__current_setting", "coordinator")
+        .annotate(allocated=ExpressionWrapper(Q(coordinator__isnull=False), output_field=BooleanField()))
+        .order_by("allocated", "next_due_on", "received_on", "id")
     )
 
 

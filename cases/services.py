@@ -4,11 +4,11 @@ import dataclasses
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
+from accounts.models import COUNCIL_ROLES, Discipline, Organisation, OrganisationKind, Role, User
 from cases import letters, notices, selectors, statutory, tasks, workflow
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
@@ -232,16 +232,26 @@ def receive_online_request(
     primary_need: str = "",
     secondary_need: str = "",
     summary: str = "",
+    coordinator: User | None = None,
+    also: list[tuple[User, str]] | tuple = (),
 ) -> Case:
     """A request a family sent through the online form: nobody at the council logged it, so `by` may be nobody.
 
     The caller has already checked the request is complete and that the child has no open case (under the same
-    per-council lock as log_request). The coordinator is the one with the lightest open caseload.
+    per-council lock as log_request). The coordinator is the one given (the council's allocation rule), else
+    the one with the lightest open caseload; `also` adds more council people to the team, as (user, team role).
     """
     problem = child_age_problem(date_of_birth=child.date_of_birth, received_on=received_on)
     if problem:
         raise ServiceError(problem, field="date_of_birth")
-    coordinator = selectors.suggested_coordinator(council_id=council.pk)
+    if coordinator is not None and (
+        coordinator.role != Role.COORDINATOR
+        or coordinator.organisation_id != council.pk
+        or not coordinator.is_active
+    ):
+        coordinator = None
+    if coordinator is None:
+        coordinator = selectors.suggested_coordinator(council_id=council.pk)
     child_row = Child(council=council, **dataclasses.asdict(child))
     child_row.search_name = search_name_for(child_row)
     child_row.full_clean(exclude=["council", "current_setting"])
@@ -277,6 +287,16 @@ def receive_online_request(
         summary=f"Request received on {received_on:%-d %B %Y} by online request form",
         by=account,
     )
+    for person, role in also:
+        if role not in TeamRole.values or not person.is_active:
+            continue
+        _add_member(case=case, user=person, role=role, by=account)
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.TEAM,
+            summary=f"{person.full_name} joined the team as {TeamRole(role).label.lower()}",
+            by=account,
+        )
     recompute_deadlines(case=case, by=account, today=received_on)
     if coordinator is not None:
         notices.coordinator_allocated(case=case, coordinator=coordinator, event=event, by=account)
@@ -803,3 +823,76 @@ def council_of(user: User) -> Organisation | None:
     if user.organisation and user.organisation.kind == OrganisationKind.COUNCIL:
         return user.organisation
     return None
+
+
+def lightest_educational_psychologist(*, council_id: int) -> User | None:
+    """The council's educational psychologist on the fewest open cases (staff of the council or of its area)."""
+    return (
+        User.objects.filter(
+            Q(organisation_id=council_id) | Q(organisation__council_id=council_id),
+            role=Role.SPECIALIST,
+            discipline=Discipline.EDUCATIONAL_PSYCHOLOGY,
+            is_active=True,
+        )
+        .annotate(
+            open_cases=Count(
+                "case_memberships",
+                filter=Q(
+                    case_memberships__role=TeamRole.SPECIALIST,
+                    case_memberships__ends_on__isnull=True,
+                    case_memberships__case__closed_on__isnull=True,
+                ),
+            )
+        )
+        .order_by("open_cases", "full_name", "pk")
+        .first()
+    )
+
+
+# Who may say a request is missing something, and say it is complete again.
+INCOMPLETE_MARKERS = frozenset({Role.BUSINESS_SUPPORT, Role.COORDINATOR, Role.SERVICE_MANAGER})
+
+
+def mark_request_incomplete(*, case: Case, reason: str, by: User) -> Case:
+    """Ask the family for what is missing. Nothing is lost and the clock keeps running: the request was received."""
+    _require_council_staff(by, case.council_id, roles=INCOMPLETE_MARKERS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Enter what is missing from the request", field="reason")
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        if case.closed_on is not None:
+            raise ServiceError("This case is closed")
+        case.incomplete_reason = reason
+        case.incomplete_since = timezone.now()
+        case.version += 1
+        _save_with_history(case, by=by, reason="Request marked incomplete")
+        event = _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.NOTE,
+            summary="Request marked as incomplete: the family has been asked for what is missing",
+            detail=reason,
+            by=by,
+        )
+        notices.request_incomplete(case=case, reason=reason, event=event, by=by)
+    return case
+
+
+def mark_request_complete(*, case: Case, by: User) -> Case:
+    """What was missing has arrived (or was not needed after all): the request is complete again."""
+    _require_council_staff(by, case.council_id, roles=INCOMPLETE_MARKERS)
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        if not case.incomplete_since:
+            return case
+        case.incomplete_reason = ""
+        case.incomplete_since = None
+        case.version += 1
+        _save_with_history(case, by=by, reason="Request marked complete")
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.NOTE,
+            summary="Request marked as complete: nothing is missing now",
+            by=by,
+        )
+    return case

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:reference>/steps/<str:name>/", views.transition, name="transition"),
     path("<str:reference>/child/", views.edit_child, name="edit_child"),
     path("<str:reference>/allocate/", views.allocate, name="allocate"),
+    path("<str:reference>/incomplete/", views.request_incomplete, name="request_incomplete"),
     path("<str:reference>/documents/new/", views.upload_document, name="upload_document"),
     path("<str:reference>/documents/<int:document_id>/", views.download_document, name="download_document"),
     path(

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +18,7 @@ from cases.forms import (
     ExceptionForm,
     InviteToCaseForm,
     LogRequestForm,
+    RequestIncompleteForm,
     TeamMemberForm,
     TransitionForm,
     WithdrawDocumentForm,
@@ -126,11 +128,11 @@ def _family_case_list(request):
 def unallocated(request):
     _staff_only(request, roles={Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR})
     form = CaseFilterForm(request.GET or None, council_id=request.user.organisation_id)
-    rows = selectors.case_list(user=request.user, filters=form.filters(unallocated=True))
+    rows = selectors.new_requests(user=request.user, filters=form.filters())
     suggestion = selectors.suggested_coordinator(council_id=request.user.organisation_id)
     return _list_page(
         request,
-        title=_("New requests waiting for a coordinator"),
+        title=_("New requests"),
         template="cases/unallocated.html",
         rows=rows,
         form=form,
@@ -200,6 +202,7 @@ def case_detail(request, reference):
         "is_council_staff": request.user.role in COUNCIL_ROLES,
         "can_record_exception": request.user.role in {Role.COORDINATOR, Role.SERVICE_MANAGER},
         "can_upload": True,
+        "can_mark_incomplete": request.user.role in services.INCOMPLETE_MARKERS,
         "rag": selectors.rag_for(next_due_on=case.next_due_on, on=on),
         "today": on,
         **parts,
@@ -483,4 +486,38 @@ def invite_to_case(request, reference):
             return redirect("cases:detail", reference=reference)
     return render(
         request, "cases/invite_to_case.html", {"form": form, "case": case}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_incomplete(request, reference):
+    """Mark a request as incomplete (the family is told what is missing), or complete again."""
+    _staff_only(request, roles=services.INCOMPLETE_MARKERS)
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    form = RequestIncompleteForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "complete":
+        services.mark_request_complete(case=case, by=request.user)
+        messages.success(request, _("The request is marked as complete."))
+        return redirect(
+            _safe_next(request, default=reverse("cases:detail", kwargs={"reference": case.reference}))
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_request_incomplete(case=case, reason=form.cleaned_data["reason"], by=request.user)
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The request is marked as incomplete and the family has been told what is missing."),
+            )
+            return redirect(
+                _safe_next(request, default=reverse("cases:detail", kwargs={"reference": case.reference}))
+            )
+    return render(
+        request,
+        "cases/request_incomplete.html",
+        {"form": form, "case": case, "next": _safe_next(request, default="")},
+        status=400 if form.errors else 200,
     )

@@ -115,6 +115,11 @@ def default_required_evidence() -> dict:
     return {sections.PARENT: [], sections.YOUNG_PERSON: []}
 
 
+class AllocationRule(models.TextChoices):
+    LIGHTEST = "lightest", _("Lightest open caseload")
+    SCHOOL_PATCH = "school_patch", _("By school patch")
+
+
 class FormSettings(models.Model):
     """What a council's request form requires. Without a row, `selectors.rules_for` gives the defaults."""
 
@@ -135,6 +140,28 @@ class FormSettings(models.Model):
     contact_email = models.EmailField(_("contact email on the confirmation page"), blank=True)
     contact_phone = models.CharField(_("contact phone on the confirmation page"), max_length=40, blank=True)
     contact_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    allocation_rule = models.CharField(
+        _("how new requests get a coordinator"),
+        max_length=20,
+        choices=AllocationRule.choices,
+        default=AllocationRule.LIGHTEST,
+    )
+    school_patches = models.JSONField(
+        _("coordinator for each school's patch"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'School organisation id to coordinator user id, e.g. {"12": 34}. Schools without one get the '
+            "coordinator with the lightest caseload"
+        ),
+    )
+    allocate_ep = models.BooleanField(
+        _("also allocate an educational psychologist"),
+        default=False,
+        help_text=_(
+            "Adds the educational psychologist with the lightest caseload to the team of each new request"
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -166,5 +193,12 @@ class FormSettings(models.Model):
                 "routes": ", ".join(sections.ROUTES),
                 "kinds": ", ".join(sections.EVIDENCE_KINDS),
             }
+        patches = self.school_patches
+        if not isinstance(patches, dict) or any(
+            not str(school).isdigit() or not str(user).isdigit() for school, user in patches.items()
+        ):
+            errors["school_patches"] = _(
+                'Map school organisation ids to coordinator user ids, e.g. {"12": 34}'
+            )
         if errors:
             raise ValidationError(errors)

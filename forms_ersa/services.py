@@ -302,7 +302,12 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
             draft.linked_to_existing = True
         else:
             areas = ((draft.answers or {}).get("needs") or {}).get("areas") or []
+            from forms_ersa.allocation import allocation_for
+
+            allocation = allocation_for(council_id=draft.council_id, school_id=child.current_setting_id)
             case = case_services.receive_online_request(
+                coordinator=allocation.coordinator,
+                also=list(allocation.also),
                 council=draft.council,
                 child=child,
                 contact=contact_details(draft, child),

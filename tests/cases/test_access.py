@@ -147,6 +147,11 @@ PAGES = {
     "invite_to_case_post": ("post", lambda w: reverse("cases:invite_to_case", args=[w.case.reference])),
     "add_team_member_get": ("get", lambda w: reverse("cases:add_team_member", args=[w.case.reference])),
     "add_team_member_post": ("post", lambda w: reverse("cases:add_team_member", args=[w.case.reference])),
+    "request_incomplete_get": ("get", lambda w: reverse("cases:request_incomplete", args=[w.case.reference])),
+    "request_incomplete_post": (
+        "post",
+        lambda w: reverse("cases:request_incomplete", args=[w.case.reference]),
+    ),
     "end_team_member_post": (
         "post",
         lambda w: reverse("cases:end_team_member", args=[w.case.reference, w.member.pk]),

@@ -261,7 +261,7 @@ def _unallocated_refs(page: Page) -> list[str]:
     return [match.group() for match in found if match]
 
 
-def test_new_requests_lists_only_cases_without_a_coordinator_and_suggests_the_lightest_caseload(
+def test_new_requests_lists_unallocated_cases_first_and_suggests_the_lightest_caseload(
     login, business_support, coordinator, new_case, two_coordinators
 ):
     later = new_case(30, coordinator=None, first_name="Later")
@@ -270,9 +270,9 @@ def test_new_requests_lists_only_cases_without_a_coordinator_and_suggests_the_li
     page = get(login(business_support), "cases:unallocated")
 
     assert page.status == 200
-    assert _unallocated_refs(page) == [sooner.reference, later.reference]
+    # Waiting for a coordinator first, nearest deadline first; then requests still being checked.
+    assert _unallocated_refs(page)[:2] == [sooner.reference, later.reference]
     assert "Suggested coordinator: Zara Light, who has the lightest caseload (1 open cases)." in page.text
-    assert "2 requests waiting" in page.text
 
 
 def test_one_click_allocation_gives_the_case_to_the_suggested_coordinator(
@@ -293,8 +293,9 @@ def test_one_click_allocation_gives_the_case_to_the_suggested_coordinator(
     assert response.status_code == 302
     after = Page(client.get(response["Location"]))
     assert f"Zara Light is now the coordinator for {case.reference}." in after.success_banner
-    assert case.reference not in _unallocated_refs(after)
-    assert "Every request has a coordinator." in after.text
+    # Still a new request until it is checked, but now with its coordinator and no one-click allocation.
+    assert after.root.find("form", action=action) is None
+    assert f"Change coordinator for {case.reference}" in after.text
     case.refresh_from_db()
     assert case.coordinator == zara
     assert case.reference in refs(get(login(zara), "cases:caseload"))
@@ -442,3 +443,14 @@ def test_the_case_page_costs_the_same_queries_however_much_the_case_holds(
     page = Page(response)
     assert len(page.list_items("documents")) == 40
     assert len(page.list_items("exceptions")) == 40
+
+
+def test_an_allocated_request_still_being_checked_is_a_new_request(
+    login, business_support, new_case, coordinator
+):
+    allocated = new_case(10, coordinator=coordinator, first_name="Allocated")
+    page = get(login(business_support), "cases:unallocated")
+    assert allocated.reference in _unallocated_refs(page)
+    services.case_transition(case=allocated, name="start_assessment_decision", by=coordinator)
+    page = get(login(business_support), "cases:unallocated")
+    assert allocated.reference not in _unallocated_refs(page)

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from cases.api import CaseViewSet, ObtainTokenView
+from forms_ersa.api import OnlineRequestView
 
 app_name = "api"
 
@@ -12,5 +13,6 @@ router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("requests/", OnlineRequestView.as_view(), name="online-request"),
     *router.urls,
 ]

@@ -75,8 +75,13 @@ def _save(instance, *, by: User | None, reason: str = "") -> None:
     instance.save()
 
 
-def start_draft(*, council: Organisation, route: str, email: str, user: User | None = None) -> RequestDraft:
-    """Create the draft and email the save-and-return link through the outbox."""
+def start_draft(
+    *, council: Organisation, route: str, email: str, user: User | None = None, send_link: bool = True
+) -> RequestDraft:
+    """Create the draft and email the save-and-return link through the outbox.
+
+    `send_link=False` for a request another system sends whole through the API: nobody needs to come back to it.
+    """
     if route not in sections.ROUTES:
         raise ServiceError(_("Select who is making the request"), field="route")
     account = user if user is not None and user.is_authenticated and user.role not in COUNCIL_ROLES else None
@@ -90,6 +95,8 @@ def start_draft(*, council: Organisation, route: str, email: str, user: User | N
             user=account,
         )
         _save(draft, by=account, reason="Request started")
+        if not send_link:
+            return draft
         notifications.notify(
             template="ersa.return_link",
             data={"council": council.name},

@@ -14,6 +14,7 @@ PATHS = {
     "/api/v1/cases/": {"get", "post"},
     "/api/v1/cases/{reference}/": {"get"},
     "/api/v1/cases/{reference}/transitions/": {"post"},
+    "/api/v1/requests/": {"post"},
 }
 
 

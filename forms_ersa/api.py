@@ -52,7 +52,10 @@ class EvidenceInputSerializer(serializers.Serializer):
 
 
 class OnlineRequestSerializer(serializers.Serializer):
-    route = serializers.ChoiceField(choices=Route.choices, help_text="Who is making the request.")
+    route = serializers.ChoiceField(
+        choices=[(value, label) for value, label in Route.choices if value in sections.FAMILY_ROUTES],
+        help_text="Who is making the request.",
+    )
     email = serializers.EmailField(
         help_text="The family's (or young person's) email address for the confirmation."
     )

@@ -281,6 +281,14 @@ class NeedsSupportForm(PageForm):
     )
     tried_for = forms.CharField(label=_("For how long?"), help_text=_("For example, 2 terms"), max_length=200)
 
+    def adapt(self) -> None:
+        if self.route == sections.SCHOOL:
+            self.fields["support_in_place"].label = _("What SEN support does the school give the pupil now?")
+            self.fields["support_in_place"].help_text = _(
+                "The assess, plan, do, review cycles so far, and the outside agencies involved"
+            )
+            self.fields["tried"].label = _("What has the school tried, and with what outcome?")
+
 
 class ChildViewsForm(PageForm):
     child_views = forms.CharField(
@@ -294,6 +302,10 @@ class ChildViewsForm(PageForm):
     )
 
     def adapt(self) -> None:
+        if self.route == sections.SCHOOL:
+            self.fields["child_views"].label = _(
+                "What does the pupil say about school, what they enjoy and what they hope for? (optional)"
+            )
         if self.route == sections.YOUNG_PERSON:
             self.fields["child_views"].label = _(
                 "Tell us about you: what you enjoy, what is hard and what you hope for (optional)"
@@ -308,6 +320,14 @@ class ParentViewsForm(PageForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
     )
+
+    def adapt(self) -> None:
+        if self.route == sections.SCHOOL:
+            self.fields["parent_views"].required = False
+            self.fields["parent_views"].label = _("The parent or carer's views (optional)")
+            self.fields["parent_views"].help_text = _(
+                "The parent or carer can add these themselves with the link we email them"
+            )
 
 
 class ContactForm(PageForm):
@@ -376,6 +396,67 @@ class ConsentForm(PageForm):
         return value
 
 
+class ParentDetailsForm(PageForm):
+    """The school route: the parent or carer who gave consent."""
+
+    required_messages = {
+        "parent_name": _("Enter the parent or carer's full name"),
+        "relationship": _("Select their relationship to the pupil"),
+        "parent_email": _("Enter the parent or carer's email address"),
+        "parental_responsibility": _("Select yes if they have parental responsibility"),
+    }
+    parent_name = forms.CharField(label=_("Parent or carer's full name"), max_length=200)
+    relationship = radios(_("Their relationship to the pupil"), RELATIONSHIPS)
+    parent_email = forms.EmailField(
+        label=_("Their email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
+    parent_phone = forms.CharField(
+        label=_("Their phone number (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    )
+    parental_responsibility = radios(_("Do they have parental responsibility for the pupil?"), YES_NO)
+
+
+class ParentConsentForm(PageForm):
+    required_messages = {
+        "consent": _("Select yes if the parent or carer consents to this request"),
+        "consent_how": _("Select how the parent or carer gave their consent"),
+        "parent_involved": _("Select yes if the parent or carer wants to see and add to the request"),
+    }
+    consent = radios(_("Does the parent or carer consent to the school making this request?"), YES_NO)
+    consent_date = GovUKDateField(
+        label=_("Date they gave consent"),
+        label_lower=_("the date they gave consent"),
+        help_text=_("For example, 27 2 2026"),
+    )
+    consent_how = radios(
+        _("How did they give consent?"), [(k, _(v)) for k, v in sections.CONSENT_HOW.items()]
+    )
+    parent_involved = radios(
+        _("Does the parent or carer want to see and add to the request?"),
+        YES_NO,
+        help_text=_("If yes, we email them a link so they can add their views and reports"),
+    )
+
+    def clean_consent(self):
+        value = self.cleaned_data.get("consent")
+        if value == "no":
+            raise ValidationError(
+                _("A school can only make the request with the parent or carer's consent. Talk to them first")
+            )
+        return value
+
+    def clean_consent_date(self):
+        given = self.cleaned_data["consent_date"]
+        if given > self.today:
+            raise ValidationError(_("Date they gave consent must be today or in the past"))
+        return given
+
+
 PAGE_FORMS = {
     ("child", "name"): ChildNameForm,
     ("child", "date_of_birth"): ChildDateOfBirthForm,
@@ -390,6 +471,8 @@ PAGE_FORMS = {
     ("views", "child_views"): ChildViewsForm,
     ("views", "parent_views"): ParentViewsForm,
     ("contact", "preferences"): ContactForm,
+    ("parent_consent", "parent"): ParentDetailsForm,
+    ("parent_consent", "consent"): ParentConsentForm,
     ("consent", "declaration"): ConsentForm,
 }
 

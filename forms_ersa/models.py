@@ -13,6 +13,7 @@ from forms_ersa import sections
 class Route(models.TextChoices):
     PARENT = sections.PARENT, _("Parent or carer")
     YOUNG_PERSON = sections.YOUNG_PERSON, _("Young person (16 to 25)")
+    SCHOOL = sections.SCHOOL, _("School or setting")
 
 
 class DraftStatus(models.TextChoices):
@@ -34,6 +35,13 @@ class RequestDraft(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answers = models.JSONField(default=dict, blank=True)
+    # The school route: the SENCo's school, and the parent invited to see and add to the request.
+    school = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    parent_email = models.EmailField(_("parent's email address"), blank=True)
+    # sha256 of the parent's own link token (a second key to the same draft); the token is only in the email.
+    parent_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     status = models.CharField(max_length=10, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # True when the child already had an open case and this request was added to it.
@@ -112,7 +120,7 @@ def default_required_sections() -> list:
 
 
 def default_required_evidence() -> dict:
-    return {sections.PARENT: [], sections.YOUNG_PERSON: []}
+    return {route: list(kinds) for route, kinds in sections.DEFAULT_REQUIRED_EVIDENCE.items()}
 
 
 class AllocationRule(models.TextChoices):
@@ -129,12 +137,15 @@ class FormSettings(models.Model):
     required_sections = models.JSONField(
         _("sections that must be complete"),
         default=default_required_sections,
-        help_text=_("Section keys: child, family, needs, views, evidence, contact, consent"),
+        help_text=_("Section keys: child, family, needs, views, evidence, contact, parent_consent, consent"),
     )
     required_evidence = models.JSONField(
         _("evidence each route must include"),
         default=default_required_evidence,
-        help_text=_('Route to evidence kinds, e.g. {"parent": ["school_report"], "young_person": []}'),
+        help_text=_(
+            'Route to evidence kinds, e.g. {"parent": ["school_report"], "young_person": [], '
+            '"school": ["sen_support_plan"]}'
+        ),
     )
     max_report_age_months = models.PositiveSmallIntegerField(_("oldest report accepted (months)"), default=12)
     contact_email = models.EmailField(_("contact email on the confirmation page"), blank=True)

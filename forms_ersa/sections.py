@@ -13,7 +13,13 @@ COMPLETED = "completed"
 
 PARENT = "parent"
 YOUNG_PERSON = "young_person"
-ROUTES = (PARENT, YOUNG_PERSON)
+SCHOOL = "school"
+ROUTES = (PARENT, YOUNG_PERSON, SCHOOL)
+# Routes a family starts with an email address; the school route needs a signed-in SENCo.
+FAMILY_ROUTES = (PARENT, YOUNG_PERSON)
+# Evidence each route must include when the council has not configured its own.
+DEFAULT_REQUIRED_EVIDENCE = {PARENT: [], YOUNG_PERSON: [], SCHOOL: ["sen_support_plan"]}
+CONSENT_HOW = {"writing": "In writing", "meeting": "In a meeting", "phone": "By phone"}
 MAX_AGE = 25
 YOUNG_PERSON_FROM = 16
 
@@ -104,6 +110,23 @@ SECTIONS = (
         (Page("preferences", "How we contact you", ("channel",), ("language",)),),
     ),
     Section(
+        "parent_consent",
+        "Parent's consent",
+        (
+            Page(
+                "parent",
+                "The parent or carer",
+                ("parent_name", "relationship", "parent_email", "parental_responsibility"),
+                ("parent_phone",),
+            ),
+            Page(
+                "consent",
+                "Their consent",
+                ("consent", "consent_date", "consent_how", "parent_involved"),
+            ),
+        ),
+    ),
+    Section(
         "consent",
         "Consent and declaration",
         (
@@ -115,7 +138,22 @@ SECTIONS = (
 )
 BY_KEY = {section.key: section for section in SECTIONS}
 # Questions only the parent route asks: a young person answering for themselves is not asked their relationship.
-ROUTE_SKIPS = {YOUNG_PERSON: {("family", "relationship"), ("family", "parental_responsibility")}}
+ROUTE_SKIPS = {
+    YOUNG_PERSON: {("family", "relationship"), ("family", "parental_responsibility")},
+    # A SENCo does not write the parent's views: the parent adds them by their own link.
+    SCHOOL: {("views", "parent_views")},
+}
+# Sections only some routes have: a school request asks for the parent's consent instead of "about you".
+ROUTE_SECTIONS = {
+    PARENT: frozenset({"parent_consent"}),
+    YOUNG_PERSON: frozenset({"parent_consent"}),
+    SCHOOL: frozenset({"family"}),
+}
+
+
+def sections_for(route: str) -> tuple["Section", ...]:
+    hidden = ROUTE_SECTIONS.get(route, frozenset())
+    return tuple(section for section in SECTIONS if section.key not in hidden)
 
 
 @dataclass(frozen=True)
@@ -130,7 +168,9 @@ class Evidence:
 class Rules:
     required_sections: tuple[str, ...] = tuple(s.key for s in SECTIONS)
     # route -> evidence kinds that must be attached
-    required_evidence: dict = field(default_factory=dict)
+    required_evidence: dict = field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_REQUIRED_EVIDENCE.items()}
+    )
     max_report_age_months: int = 12
 
 
@@ -191,7 +231,12 @@ def is_old(report_date: date | None, *, today: date, max_months: int) -> bool:
 def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, today: date) -> list[tuple]:
     """Everything that stops the request being sent, as (section, field, message), in the order of the form."""
     found: list[tuple] = []
-    for section in SECTIONS:
+    for section in sections_for(route):
+        if section.key == "parent_consent":
+            given = answers.get("parent_consent") or {}
+            if given.get("consent") != "yes" or status(section, answers, route) != COMPLETED:
+                found.append(("parent_consent", "consent", "Record the parent's consent"))
+            continue
         if section.key in rules.required_sections and status(section, answers, route) != COMPLETED:
             found.append((section.key, "", f"Complete the section ‘{section.title}’"))
     born = parse_date((answers.get("child") or {}).get("date_of_birth"))

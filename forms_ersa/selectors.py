@@ -41,7 +41,11 @@ def rules_for(council_id: int) -> sections.Rules:
     known = set(sections.BY_KEY)
     return sections.Rules(
         required_sections=tuple(k for k in (row.required_sections or []) if k in known),
-        required_evidence={k: list(v) for k, v in (row.required_evidence or {}).items()},
+        # A route the council has not configured keeps the default (a school request: the SEN support plan).
+        required_evidence={
+            **{k: list(v) for k, v in sections.DEFAULT_REQUIRED_EVIDENCE.items()},
+            **{k: list(v) for k, v in (row.required_evidence or {}).items()},
+        },
         max_report_age_months=row.max_report_age_months or 12,
     )
 
@@ -85,6 +89,12 @@ def draft_by_token(token: str) -> RequestDraft | None:
     if not token or len(token) > 100:
         return None
     return RequestDraft.objects.filter(token_hash=RequestDraft.hash_token(token)).first()
+
+
+def draft_by_parent_token(token: str) -> RequestDraft | None:
+    if not token or len(token) > 100:
+        return None
+    return RequestDraft.objects.filter(parent_token_hash=RequestDraft.hash_token(token)).first()
 
 
 def evidence_of(draft: RequestDraft):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import COUNCIL_ROLES, Organisation, User
+from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases import statutory
@@ -63,6 +63,22 @@ def register_templates() -> None:
         )
     )
 
+    register(
+        MessageTemplate(
+            "ersa.senco_parent_link",
+            "To a parent when their child's school starts a request and asks them to see and add to it",
+            example={
+                "school": "Riverside Primary School",
+                "senco": "Leo Senco",
+                "council": "Riverside Borough Council",
+            },
+        )
+    )
+
+
+def parent_link(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("forms_ersa:parent_return", kwargs={"token": token})
+
 
 def return_link(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("forms_ersa:return", kwargs={"token": token})
@@ -82,7 +98,7 @@ def start_draft(
 
     `send_link=False` for a request another system sends whole through the API: nobody needs to come back to it.
     """
-    if route not in sections.ROUTES:
+    if route not in sections.FAMILY_ROUTES:
         raise ServiceError(_("Select who is making the request"), field="route")
     account = user if user is not None and user.is_authenticated and user.role not in COUNCIL_ROLES else None
     token = secrets.token_urlsafe(32)
@@ -108,6 +124,62 @@ def start_draft(
             by=account,
         )
     return draft
+
+
+def senco_school(*, council: Organisation, user: User | None) -> Organisation | None:
+    """The school a signed-in SENCo makes requests for, when it is a school of this council."""
+    if user is None or not user.is_authenticated or user.role != Role.SENCO or not user.is_active:
+        return None
+    school = user.organisation
+    if school is None or school.kind != OrganisationKind.SCHOOL or school.council_id != council.pk:
+        return None
+    return school
+
+
+def start_school_draft(*, council: Organisation, user: User) -> RequestDraft:
+    """A SENCo starts a request for a pupil: they come back through their account, so no link is emailed."""
+    school = senco_school(council=council, user=user)
+    if school is None:
+        raise ServiceError(_("Only a SENCo at a school of this council can make a request for a pupil"))
+    draft = RequestDraft(
+        council=council,
+        route=sections.SCHOOL,
+        email=user.email,
+        email_confirmed=True,
+        # Nobody holds this token: the SENCo's account is their way back.
+        token_hash=RequestDraft.hash_token(secrets.token_urlsafe(32)),
+        user=user,
+        school=school,
+    )
+    with transaction.atomic():
+        _save(draft, by=user, reason="Request started by the school")
+    return draft
+
+
+def _invite_parent(draft: RequestDraft) -> None:
+    """The SENCo asked for the parent to see and add: email them their own link to the same draft, once per address."""
+    given = (draft.answers or {}).get("parent_consent") or {}
+    email = (given.get("parent_email") or "").strip()
+    if given.get("parent_involved") != "yes" or not email or email.lower() == draft.parent_email.lower():
+        return
+    token = secrets.token_urlsafe(32)
+    draft.parent_token_hash = RequestDraft.hash_token(token)
+    draft.parent_email = email
+    notifications.notify(
+        template="ersa.senco_parent_link",
+        data={
+            "school": draft.school.name if draft.school_id else "",
+            "senco": draft.user.full_name if draft.user_id else "",
+            "council": draft.council.name,
+        },
+        key=f"ersa:{draft.pk}:parent_link:{email.lower()}",
+        to_address=email,
+        to_name=given.get("parent_name", ""),
+        link=parent_link(token),
+        subject_ref=f"ersa:{draft.pk}",
+        organisation_id=draft.council_id,
+        by=draft.user,
+    )
 
 
 def confirm_email(*, draft: RequestDraft) -> RequestDraft:
@@ -148,6 +220,8 @@ def save_answers(
         locked.answers = answers
         locked.version += 1
         locked.updated_at = timezone.now()
+        if locked.route == sections.SCHOOL and section == "parent_consent":
+            _invite_parent(locked)
         _save(locked, by=locked.user)
     return locked
 
@@ -210,6 +284,8 @@ def child_details(draft: RequestDraft) -> case_services.ChildDetails:
     school_id = child.get("school_id") or None
     if school_id and not selectors.schools_for(draft.council_id).filter(pk=school_id).exists():
         school_id = None
+    if draft.route == sections.SCHOOL and draft.school_id:
+        school_id = draft.school_id
     return case_services.ChildDetails(
         legal_first_name=child.get("first_name", "").strip(),
         legal_last_name=child.get("last_name", "").strip(),
@@ -226,6 +302,7 @@ def child_details(draft: RequestDraft) -> case_services.ChildDetails:
 
 def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> case_services.ContactDetails:
     family = (draft.answers or {}).get("family") or {}
+    consent = (draft.answers or {}).get("parent_consent") or {}
     if draft.route == sections.YOUNG_PERSON:
         return case_services.ContactDetails(
             name=family.get("full_name") or f"{child.legal_first_name} {child.legal_last_name}",
@@ -235,6 +312,14 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
             phone=family.get("phone", ""),
             address=child.address,
         )
+    if draft.route == sections.SCHOOL:
+        family = {
+            "full_name": consent.get("parent_name", ""),
+            "relationship": consent.get("relationship", "other"),
+            "parental_responsibility": consent.get("parental_responsibility", ""),
+            "phone": consent.get("parent_phone", ""),
+        }
+    email = consent.get("parent_email", "") if draft.route == sections.SCHOOL else draft.email
     relationship = family.get("relationship", "other")
     if relationship not in FamilyContact.Relationship.values:
         relationship = FamilyContact.Relationship.OTHER
@@ -242,7 +327,7 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
         name=family.get("full_name", ""),
         relationship=relationship,
         parental_responsibility=family.get("parental_responsibility") == "yes",
-        email=draft.email,
+        email=email,
         phone=family.get("phone", ""),
         address=child.address,
     )
@@ -284,10 +369,19 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
         found = problems_for(draft, today=today)
         if found:
             raise Incomplete(found)
-        account = draft.user
-        if account is None and by is not None and by.is_authenticated and by.role not in COUNCIL_ROLES:
+        school_route = draft.route == sections.SCHOOL
+        senco = draft.user if school_route else None
+        # On the school route nobody joins as family: the SENCo is on the team for the school.
+        account = None if school_route else draft.user
+        if (
+            not school_route
+            and account is None
+            and by is not None
+            and by.is_authenticated
+            and by.role not in COUNCIL_ROLES
+        ):
             account = by
-        if account is None and draft.email_confirmed:
+        if not school_route and account is None and draft.email_confirmed:
             # The emailed link proved the address: a family account with it joins the team.
             account = (
                 User.objects.filter(email__iexact=draft.email, is_active=True)
@@ -312,17 +406,21 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
             from forms_ersa.allocation import allocation_for
 
             allocation = allocation_for(council_id=draft.council_id, school_id=child.current_setting_id)
+            also = list(allocation.also)
+            if senco is not None and senco.organisation_id != child.current_setting_id:
+                also.append((senco, "school"))
             case = case_services.receive_online_request(
                 coordinator=allocation.coordinator,
-                also=list(allocation.also),
+                also=also,
                 council=draft.council,
                 child=child,
                 contact=contact_details(draft, child),
                 account=account,
                 received_on=today,
-                requested_by=Requester.YOUNG_PERSON
-                if draft.route == sections.YOUNG_PERSON
-                else Requester.PARENT,
+                requested_by={
+                    sections.YOUNG_PERSON: Requester.YOUNG_PERSON,
+                    sections.SCHOOL: Requester.SCHOOL,
+                }.get(draft.route, Requester.PARENT),
                 primary_need=areas[0] if areas else "",
                 secondary_need=areas[1] if len(areas) > 1 else "",
                 summary=_summary(draft),
@@ -333,25 +431,35 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
                 case=case, summary=f"{attached} document(s) sent with the online request", by=account
             )
         decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
-        notifications.notify(
-            template="ersa.submitted",
-            data={
-                "child_first_name": child.preferred_name or child.legal_first_name,
-                "reference": case.reference,
-                "received_on": f"{today:%-d %B %Y}",
-                "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
-                "linked": draft.linked_to_existing,
-            },
-            key=f"ersa:{draft.pk}:submitted",
-            to_address=draft.email,
-            to_name=(draft.answers.get("family") or {}).get("full_name", ""),
-            subject_ref=f"case:{case.pk}",
-            organisation_id=draft.council_id,
-            by=account,
-        )
+        confirmation = {
+            "child_first_name": child.preferred_name or child.legal_first_name,
+            "reference": case.reference,
+            "received_on": f"{today:%-d %B %Y}",
+            "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
+            "linked": draft.linked_to_existing,
+        }
+        if school_route:
+            consent = draft.answers.get("parent_consent") or {}
+            # The SENCo (their email is the draft's) and the parent both hear that it was sent.
+            recipients = [("", draft.user.full_name if draft.user_id else "", draft.email)]
+            if consent.get("parent_email"):
+                recipients.append((":parent", consent.get("parent_name", ""), consent["parent_email"]))
+        else:
+            recipients = [("", (draft.answers.get("family") or {}).get("full_name", ""), draft.email)]
+        for suffix, name, address in recipients:
+            notifications.notify(
+                template="ersa.submitted",
+                data=confirmation,
+                key=f"ersa:{draft.pk}:submitted{suffix}",
+                to_address=address,
+                to_name=name,
+                subject_ref=f"case:{case.pk}",
+                organisation_id=draft.council_id,
+                by=account,
+            )
         draft.status = DraftStatus.SUBMITTED
         draft.case = case
-        draft.user = account
+        draft.user = senco if school_route else account
         draft.submitted_at = timezone.now()
         draft.version += 1
         _save(draft, by=account, reason="Request sent")

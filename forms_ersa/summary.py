@@ -28,7 +28,7 @@ def _display(field, value) -> str:
 def rows(draft: RequestDraft) -> list[dict]:
     answers = draft.answers or {}
     out = []
-    for section in sections.SECTIONS:
+    for section in sections.sections_for(draft.route):
         if section.key == "evidence":
             continue
         section_rows = []

@@ -10,6 +10,7 @@ urlpatterns = [
     path("council/<int:council_id>/school/", views.senco, name="senco"),
     path("council/<int:council_id>/<str:route>/email/", views.email, name="email"),
     path("return/<str:token>/", views.return_by_link, name="return"),
+    path("parent/<str:token>/", views.return_as_parent, name="parent_return"),
     path("<uuid:public_id>/", views.task_list, name="tasks"),
     path("<uuid:public_id>/link-sent/", views.link_sent, name="link_sent"),
     path("<uuid:public_id>/evidence/", views.evidence, name="evidence"),

@@ -1,5 +1,6 @@
 """Thin pages of the online request: parse, call a service or selector, render."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ SECTION_TITLES = [
     gettext_noop("Views"),
     gettext_noop("Reports and evidence"),
     gettext_noop("How we contact you"),
+    gettext_noop("Parent's consent"),
     gettext_noop("Consent and declaration"),
 ]
 
@@ -47,13 +49,32 @@ def start(request, council_id: int):
 
 
 def senco(request, council_id: int):
+    """The school route: a signed-in SENCo of a school of this council starts a request for a pupil."""
     council = selectors.council(council_id)
-    return render(request, "forms_ersa/senco.html", {"council": council})
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    school = services.senco_school(council=council, user=request.user)
+    if request.method == "POST" and school is not None:
+        draft = services.start_school_draft(council=council, user=request.user)
+        return redirect("forms_ersa:tasks", public_id=draft.public_id)
+    return render(request, "forms_ersa/senco.html", {"council": council, "school": school})
+
+
+def return_as_parent(request, token: str):
+    """The parent's own link to a request their child's school started: the same draft, to see and add to."""
+    draft = selectors.draft_by_parent_token(token)
+    if draft is None:
+        raise Http404
+    request.session.cycle_key()
+    selectors.remember(request, draft)
+    if draft.is_submitted:
+        return redirect("forms_ersa:confirmation", public_id=draft.public_id)
+    return redirect("forms_ersa:tasks", public_id=draft.public_id)
 
 
 def email(request, council_id: int, route: str):
     council = selectors.council(council_id)
-    if route not in sections.ROUTES:
+    if route not in sections.FAMILY_ROUTES:
         raise Http404
     form = ersa_forms.EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +114,7 @@ def task_list(request, public_id):
         return _sent(draft)
     rules = selectors.rules_for(draft.council_id)
     items = []
-    for section in sections.SECTIONS:
+    for section in sections.sections_for(draft.route):
         state = sections.status(section, draft.answers or {}, draft.route)
         text, css = STATUS_TAGS[state]
         first = section.pages[0].key
@@ -109,7 +130,7 @@ def task_list(request, public_id):
                 "href": href,
                 "status": _(text),
                 "css": css,
-                "optional": section.key not in rules.required_sections,
+                "optional": section.key not in rules.required_sections and section.key != "parent_consent",
             }
         )
     done = sum(1 for item in items if item["status"] == _("Completed"))
@@ -131,6 +152,8 @@ def page(request, public_id, section: str, page: str):
     if draft.is_submitted:
         return _sent(draft)
     if section not in sections.BY_KEY or (section, page) not in ersa_forms.PAGE_FORMS:
+        raise Http404
+    if sections.BY_KEY[section] not in sections.sections_for(draft.route):
         raise Http404
     the_section = sections.BY_KEY[section]
     page_spec = next(p for p in the_section.pages if p.key == page)

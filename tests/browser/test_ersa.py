@@ -129,3 +129,114 @@ def test_a_parent_requests_an_assessment_on_a_phone(
     expect(page.get_by_test_id("reference")).to_have_text(case.reference)
     expect(page.get_by_test_id("decision-by")).to_be_visible()
     findings.assert_none()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_senco_submits_a_request_with_the_parents_consent(
+    page, live_server, council, school, senco, coordinator, findings
+):
+    from tests.factories import PASSWORD
+
+    def check_page(where):
+        findings.axe(page, where)
+
+    page.goto(url(live_server, "forms_ersa:start", council.pk))
+    check_page("start")
+    page.get_by_label("A school or setting, for a pupil").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("load")
+    # SENCos have accounts: sign in first, then carry on where they were going.
+    check_page("sign in")
+    page.locator('input[name="username"]').fill(senco.email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator('form:has(input[name="password"]) [type="submit"]').click()
+    expect(page.get_by_role("heading", name="Make a request for a pupil")).to_be_visible()
+    check_page("school start")
+    page.get_by_role("button", name="Start the request").click()
+    expect(page.get_by_role("link", name="Parent's consent")).to_be_visible()
+    check_page("task list")
+
+    page.get_by_role("link", name="About the child or young person").click()
+    page.locator("[name=first_name]").fill("Sami")
+    page.locator("[name=last_name]").fill("Rahman")
+    check_page("child name")
+    save(page)
+    page.locator("[name=date_of_birth_0]").fill("3")
+    page.locator("[name=date_of_birth_1]").fill("9")
+    page.locator("[name=date_of_birth_2]").fill("2017")
+    save(page)
+    page.locator("[name=address]").fill("4 Mill Lane")
+    page.locator("[name=postcode]").fill("RV2 2BB")
+    save(page)
+    page.locator("[name=home_languages]").fill("English")
+    page.locator("[name=interpreter_needed][value=no]").check()
+    save(page)
+    check_page("setting")
+    save(page)
+
+    page.get_by_role("link", name="Their needs and the support so far").click()
+    page.locator("[name=areas][value=cognition_learning]").check()
+    save(page)
+    page.locator("[name=description]").fill("Reading is two years behind.")
+    save(page)
+    page.locator("[name=support_in_place]").fill("Three assess-plan-do-review cycles")
+    page.locator("[name=tried]").fill("Daily phonics")
+    page.locator("[name=tried_for]").fill("1 year")
+    check_page("support")
+    save(page)
+
+    page.get_by_role("link", name="Views").click()
+    page.locator("[name=child_views]").fill("I like maths.")
+    save(page)
+    check_page("parent's views")
+    save(page)
+
+    page.get_by_role("link", name="Reports and evidence").click()
+    page.locator("[name=file]").set_input_files(
+        {"name": "support-plan.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    page.locator("[name=kind][value=sen_support_plan]").check()
+    page.locator("[name=report_date_0]").fill("10")
+    page.locator("[name=report_date_1]").fill("1")
+    page.locator("[name=report_date_2]").fill("2026")
+    page.get_by_role("button", name="Upload file").click()
+    page.wait_for_load_state("load")
+    check_page("evidence")
+    page.get_by_role("button", name="I have added everything I want to send").click()
+
+    page.get_by_role("link", name="How we contact you").click()
+    page.locator("[name=channel][value=email]").check()
+    save(page)
+
+    page.get_by_role("link", name="Parent's consent").click()
+    page.locator("[name=parent_name]").fill("Nadia Rahman")
+    page.locator("[name=relationship][value=mother]").check()
+    page.locator("[name=parent_email]").fill("nadia@example.org")
+    page.locator("[name=parental_responsibility][value=yes]").check()
+    check_page("parent")
+    save(page)
+    page.locator("[name=consent][value=yes]").check()
+    page.locator("[name=consent_date_0]").fill("20")
+    page.locator("[name=consent_date_1]").fill("2")
+    page.locator("[name=consent_date_2]").fill("2026")
+    page.locator("[name=consent_how][value=meeting]").check()
+    page.locator("[name=parent_involved][value=yes]").check()
+    check_page("consent")
+    save(page)
+
+    page.get_by_role("link", name="Consent and declaration").click()
+    page.locator("[name=share]").check()
+    page.locator("[name=declaration]").check()
+    save(page)
+
+    page.get_by_role("link", name="Check your answers").click()
+    check_page("check your answers")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Request sent")
+    check_page("confirmation")
+    case = Case.objects.get()
+    assert case.requested_by == "school"
+    assert Message.objects.filter(template="ersa.senco_parent_link", to_address="nadia@example.org").exists()
+    findings.assert_none()

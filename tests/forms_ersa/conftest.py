@@ -78,3 +78,58 @@ def pdf_upload():
         return SimpleUploadedFile(name, content, content_type="application/pdf")
 
     return _make
+
+
+# Every page of the school route, with good answers, in order (the parent's consent given).
+SCHOOL_PAGES = [
+    ("child", "name", {"first_name": "Sami", "last_name": "Rahman", "preferred_name": ""}),
+    ("child", "date_of_birth", {"date_of_birth_0": "3", "date_of_birth_1": "9", "date_of_birth_2": "2017"}),
+    ("child", "address", {"address": "4 Mill Lane\nRiverside", "postcode": "RV2 2BB"}),
+    ("child", "language", {"home_languages": "English", "interpreter_needed": "no"}),
+    ("child", "setting", {"school_id": "", "setting_name": "", "upn": ""}),
+    ("needs", "areas", {"areas": ["cognition_learning"]}),
+    ("needs", "description", {"description": "Reading is two years behind."}),
+    (
+        "needs",
+        "support",
+        {
+            "support_in_place": "Three assess-plan-do-review cycles",
+            "tried": "Daily phonics",
+            "tried_for": "1 year",
+        },
+    ),
+    ("views", "child_views", {"child_views": "I like maths."}),
+    ("views", "parent_views", {"parent_views": ""}),
+    ("contact", "preferences", {"channel": "email", "phone": "", "language": ""}),
+    (
+        "parent_consent",
+        "parent",
+        {
+            "parent_name": "Nadia Rahman",
+            "relationship": "mother",
+            "parent_email": "nadia@example.org",
+            "parent_phone": "",
+            "parental_responsibility": "yes",
+        },
+    ),
+    (
+        "parent_consent",
+        "consent",
+        {
+            "consent": "yes",
+            "consent_date_0": "20",
+            "consent_date_1": "2",
+            "consent_date_2": "2026",
+            "consent_how": "meeting",
+            "parent_involved": "yes",
+        },
+    ),
+    ("consent", "declaration", {"declaration": "on", "share": "on"}),
+]
+
+
+def start_as_senco(client, council, senco) -> RequestDraft:
+    client.force_login(senco)
+    response = client.post(reverse("forms_ersa:senco", args=[council.pk]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return RequestDraft.objects.latest("pk")

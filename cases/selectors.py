@@ -224,6 +224,19 @@ def case_facts(case: Case) -> workflow.CaseFacts:
     )
 
 
+def team_member_for(*, case: Case, member_id: int) -> CaseTeamMember:
+    """A current member of this case's team (the case already fetched through cases_for); 404 otherwise."""
+    member = (
+        active_memberships(on=today())
+        .filter(case=case, pk=member_id)
+        .select_related("user", "organisation")
+        .first()
+    )
+    if member is None:
+        raise Http404("No such team member")
+    return member
+
+
 def coordinators_with_load(*, council_id: int) -> QuerySet[User]:
     """Active coordinators of a council with their open caseload size, lightest first."""
     return (

@@ -414,9 +414,7 @@ def add_team_member(request, reference):
 def end_team_member(request, reference, member_id):
     _staff_only(request)
     case = selectors.get_case_for(user=request.user, reference=reference)
-    member = CaseTeamMember.objects.filter(case=case, pk=member_id, ends_on__isnull=True).first()
-    if member is None:
-        raise Http404
+    member = selectors.team_member_for(case=case, member_id=member_id)
     services.end_team_membership(member=member, by=request.user)
     messages.success(request, _("They have left the case team."))
     return redirect("cases:detail", reference=reference)

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
-from notifications.models import Channel, Message
+from notifications.models import Channel, Message, State
 
 
 def unread_count(*, user: User) -> int:
@@ -19,4 +19,14 @@ def for_subject(*, subject_ref: str) -> QuerySet[Message]:
         .exclude(channel=Channel.IN_APP)
         .select_related("recipient")
         .order_by("-created_at", "-id")
+    )
+
+
+def failures_for(*, organisation) -> QuerySet[Message]:
+    """An organisation's messages that failed for good and nobody has followed up yet, oldest failure first."""
+    return (
+        Message.objects.filter(organisation=organisation, state=State.FAILED, needs_follow_up=True)
+        .exclude(channel=Channel.IN_APP)
+        .select_related("recipient")
+        .order_by("failed_at", "id")
     )

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Organisation, OrganisationKind, Role
 from notifications import channels, selectors, services, templates_registry
-from notifications.models import Channel, Message, State
+from notifications.models import Channel, Message
 
 logger = logging.getLogger(__name__)
 
@@ -166,16 +166,6 @@ NEEDED = {
 }
 
 
-def _failures_for(council: Organisation):
-    """The council's messages that failed for good and nobody has followed up yet, oldest failure first."""
-    return (
-        Message.objects.filter(organisation=council, state=State.FAILED, needs_follow_up=True)
-        .exclude(channel=Channel.IN_APP)
-        .select_related("recipient")
-        .order_by("failed_at", "id")
-    )
-
-
 def _failure_row(message: Message) -> dict:
     try:
         address = channels.destination(message).address
@@ -200,7 +190,9 @@ def _failure_row(message: Message) -> dict:
 @require_GET
 def failures(request):
     council = _council_for(request.user, FAILURE_ROLES)
-    page = Paginator(_failures_for(council), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.failures_for(organisation=council), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [_failure_row(message) for message in page.object_list]
     return render(
         request, "notifications/pages/failures.html", {"page": page, "rows": rows, "council": council}
@@ -212,7 +204,7 @@ def failures(request):
 @require_POST
 def record_follow_up(request, message_id: int):
     council = _council_for(request.user, FAILURE_ROLES)
-    message = _failures_for(council).filter(pk=message_id).first()
+    message = selectors.failures_for(organisation=council).filter(pk=message_id).first()
     if message is None:
         raise Http404
     services.record_follow_up(message=message, by=request.user)

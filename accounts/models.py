@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ehcp.languages import ENGLISH, LANGUAGES
+
 
 class OrganisationKind(models.TextChoices):
     COUNCIL = "council", _("Council")
@@ -113,6 +115,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("email", _("Email")), ("sms", _("Text message")), ("letter", _("Letter"))],
         default="email",
     )
+    # The language messages are written in, where the council has a translation (ehcp/languages.py).
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES, default=ENGLISH)
     # Staff only: a morning email of what is due this week across their caseload.
     wants_daily_digest = models.BooleanField(_("send me a daily digest"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -40,7 +40,9 @@ def with_database(url: str, name: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
@@ -93,7 +95,10 @@ def main() -> int:
         for n in range(args.messages):
             services.notify(
                 template="case.allocated",
-                data={"reference": f"EHC-2026-{n:05d}", "next_deadline": "Decide whether to assess by 13 April 2026"},
+                data={
+                    "reference": f"EHC-2026-{n:05d}",
+                    "next_deadline": "Decide whether to assess by 13 April 2026",
+                },
                 key=f"bench:{n}",
                 to_address=f"person{n}@example.org",
                 link="https://example.org/cases/",

@@ -72,6 +72,12 @@ class ChildDetailsForm(GovUKForm):
         required=False,
         empty_label=_("None or not known"),
     )
+    setting_name = forms.CharField(
+        label=_("Setting not in the list (optional)"),
+        help_text=_("For example, a nursery in another area, or ‘home educated’"),
+        required=False,
+        max_length=200,
+    )
     upn = forms.CharField(
         label=_("Unique pupil number (UPN) (optional)"),
         required=False,
@@ -139,6 +145,7 @@ class ChildDetailsForm(GovUKForm):
             uln=data["uln"],
             nhs_number=data["nhs_number"],
             current_setting_id=data["current_setting"].pk if data["current_setting"] else None,
+            setting_name=data["setting_name"].strip(),
         )
 
 
@@ -175,6 +182,7 @@ class LogRequestForm(ChildDetailsForm):
         "address",
         "postcode",
         "current_setting",
+        "setting_name",
         "upn",
         "uln",
         "nhs_number",

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from cases import statutory, workflow
 from cases.identifiers import validate_nhs_number, validate_uln, validate_upn
+from ehcp.languages import ENGLISH, LANGUAGES
 
 OPEN_STAGE_VALUES = [s.value for s in workflow.OPEN_STAGES]
 
@@ -74,6 +75,8 @@ class Child(models.Model):
         related_name="pupils",
         verbose_name=_("current school or setting"),
     )
+    # A setting the council does not hold as an organisation (a nursery out of area, home education), as typed.
+    setting_name = models.CharField(_("school or setting (not in the list)"), max_length=200, blank=True)
     # Lower-cased copy of the names, so search and duplicate checks use an index instead of a scan.
     search_name = models.CharField(max_length=220, editable=False, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -99,6 +102,14 @@ class Child(models.Model):
         return self.preferred_name or self.legal_first_name
 
 
+CONTACT_CHANNELS = [
+    ("email", _("Email")),
+    ("sms", _("Text message")),
+    ("letter", _("Letter")),
+    ("phone", _("Phone call")),
+]
+
+
 class FamilyContact(models.Model):
     class Relationship(models.TextChoices):
         MOTHER = "mother", _("Mother")
@@ -118,6 +129,11 @@ class FamilyContact(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
     is_main_contact = models.BooleanField(_("main contact"), default=False)
+    # How they asked to hear from us. A phone call is arranged by staff; written messages then go by email or letter.
+    preferred_channel = models.CharField(
+        _("how to contact them"), max_length=10, choices=CONTACT_CHANNELS, default="email"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES, default=ENGLISH)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -176,6 +192,9 @@ class Case(models.Model):
         _("secondary area of need"), max_length=30, choices=AreaOfNeed.choices, blank=True
     )
     summary = models.TextField(_("reason for the request"), blank=True)
+    # Keys of the council's named agencies (forms_ersa FormSettings.share_agencies) the family agreed we may share
+    # the request with. Empty for a request logged by staff, where consent is recorded on paper.
+    share_consent = models.JSONField(_("agreed to share with"), default=list, blank=True)
 
     # Dates that drive the statutory clock; set by workflow transitions, never typed into the case directly.
     assessment_decided_on = models.DateField(null=True, blank=True)
@@ -634,3 +653,32 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} for deadline {self.deadline_id} on {self.occurrence}"
+
+
+class InvolvedProfessional(models.Model):
+    """Someone already working with the child, as the request named them, so their advice can be asked for later."""
+
+    class Source(models.TextChoices):
+        REQUEST = "request", _("Named in the request")
+        STAFF = "staff", _("Added by the council")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="professionals")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("what they do"), max_length=200)
+    service = models.CharField(_("service or organisation"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REQUEST)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    # No longer involved: kept, never deleted.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role} ({self.service})"

@@ -67,6 +67,7 @@ class ChildDetails:
     uln: str = ""
     nhs_number: str = ""
     current_setting_id: int | None = None
+    setting_name: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +78,8 @@ class ContactDetails:
     email: str = ""
     phone: str = ""
     address: str = ""
+    preferred_channel: str = "email"
+    language: str = "en"
 
 
 def _require_council_staff(user: User, council_id: int, roles=COUNCIL_ROLES) -> None:

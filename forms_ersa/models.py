@@ -47,6 +47,10 @@ class RequestDraft(models.Model):
     # True when the child already had an open case and this request was added to it.
     linked_to_existing = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
+    # A request sent whole through the API: the sender's Idempotency-Key, and a hash of the body it came with, so a
+    # retry gets the first answer back instead of alerting the coordinator again.
+    idempotency_key = models.CharField(max_length=100, blank=True, default="")
+    request_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -58,7 +62,12 @@ class RequestDraft(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(case__isnull=False, submitted_at__isnull=False),
                 name="ersa_submitted_has_case",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["council", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="ersa_one_request_per_idempotency_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +128,10 @@ def default_required_sections() -> list:
     return [section.key for section in sections.SECTIONS]
 
 
+def default_share_agencies() -> list:
+    return [dict(agency) for agency in sections.DEFAULT_SHARE_AGENCIES]
+
+
 def default_required_evidence() -> dict:
     return {route: list(kinds) for route, kinds in sections.DEFAULT_REQUIRED_EVIDENCE.items()}
 
@@ -145,6 +158,14 @@ class FormSettings(models.Model):
         help_text=_(
             'Route to evidence kinds, e.g. {"parent": ["school_report"], "young_person": [], '
             '"school": ["sen_support_plan"]}'
+        ),
+    )
+    share_agencies = models.JSONField(
+        _("agencies the family is asked to agree to share with"),
+        default=default_share_agencies,
+        help_text=_(
+            'A list of {"key": ..., "name": ...}, named as families know them, e.g. {"key": "health", "name": '
+            '"Riverside NHS Foundation Trust (paediatrics and therapies)"}'
         ),
     )
     max_report_age_months = models.PositiveSmallIntegerField(_("oldest report accepted (months)"), default=12)
@@ -204,6 +225,21 @@ class FormSettings(models.Model):
                 "routes": ", ".join(sections.ROUTES),
                 "kinds": ", ".join(sections.EVIDENCE_KINDS),
             }
+        agencies = self.share_agencies
+        if (
+            not isinstance(agencies, list)
+            or not agencies
+            or any(
+                not isinstance(a, dict)
+                or not str(a.get("key", "")).strip()
+                or not str(a.get("name", "")).strip()
+                for a in agencies
+            )
+            or len({a.get("key") for a in agencies if isinstance(a, dict)}) != len(agencies)
+        ):
+            errors["share_agencies"] = _(
+                'List at least one agency as {"key": "health", "name": "NHS health services"}, each key once'
+            )
         patches = self.school_patches
         if not isinstance(patches, dict) or any(
             not str(school).isdigit() or not str(user).isdigit() for school, user in patches.items()

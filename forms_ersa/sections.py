@@ -38,6 +38,14 @@ EVIDENCE_KINDS = {
     "child_views": "The child or young person's views (a drawing, a recording or writing)",
     "other": "Something else",
 }
+# The agencies a family is asked to agree the council may share the request with, until a council names its own.
+DEFAULT_SHARE_AGENCIES = (
+    {"key": "setting", "name": "Their school, nursery or college"},
+    {"key": "ep", "name": "The educational psychology service"},
+    {"key": "health", "name": "NHS health services, such as their doctor, therapists and CAMHS"},
+    {"key": "social_care", "name": "Children's social care"},
+    {"key": "named", "name": "The professionals named in this request"},
+)
 # Kinds that are a report with a date (the child's own views are not).
 DATED_KINDS = frozenset(EVIDENCE_KINDS) - {"child_views"}
 

@@ -97,6 +97,14 @@ def draft_by_parent_token(token: str) -> RequestDraft | None:
     return RequestDraft.objects.filter(parent_token_hash=RequestDraft.hash_token(token)).first()
 
 
+def draft_by_idempotency_key(*, council_id: int, key: str) -> RequestDraft | None:
+    if not key:
+        return None
+    return (
+        RequestDraft.objects.select_related("case").filter(council_id=council_id, idempotency_key=key).first()
+    )
+
+
 def evidence_of(draft: RequestDraft):
     return DraftEvidence.objects.filter(draft=draft, removed_at__isnull=True)
 

@@ -92,11 +92,20 @@ def _save(instance, *, by: User | None, reason: str = "") -> None:
 
 
 def start_draft(
-    *, council: Organisation, route: str, email: str, user: User | None = None, send_link: bool = True
+    *,
+    council: Organisation,
+    route: str,
+    email: str,
+    user: User | None = None,
+    send_link: bool = True,
+    idempotency_key: str = "",
+    request_hash: str = "",
 ) -> RequestDraft:
     """Create the draft and email the save-and-return link through the outbox.
 
     `send_link=False` for a request another system sends whole through the API: nobody needs to come back to it.
+    Such a request may carry the sender's `idempotency_key` (unique per council: a second draft with the same key
+    raises IntegrityError) and `request_hash`, the hash of the body it came with.
     """
     if route not in sections.FAMILY_ROUTES:
         raise ServiceError(_("Select who is making the request"), field="route")
@@ -109,6 +118,8 @@ def start_draft(
             email=email.strip(),
             token_hash=RequestDraft.hash_token(token),
             user=account,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
         )
         _save(draft, by=account, reason="Request started")
         if not send_link:

@@ -8,7 +8,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_see_the_messages_a_step_sent(login, case, coordinator, parent, django_capture_on_commit_callbacks):
+def test_staff_see_the_messages_a_step_sent(
+    login, case, coordinator, parent, django_capture_on_commit_callbacks
+):
     factories.add_family_member(case, parent)
     with django_capture_on_commit_callbacks(execute=True):
         services.case_transition(case=case, name="start_assessment_decision", by=coordinator)

@@ -26,7 +26,9 @@ def test_the_form_is_prefilled_and_saves(login, case, coordinator):
     page = client.get(f"/cases/{case.reference}/child/")
     assert page.status_code == 200
     assert f'value="{case.child.legal_last_name}"' in page.content.decode()
-    response = client.post(f"/cases/{case.reference}/child/", post_data(case, preferred_name="Ama"), follow=True)
+    response = client.post(
+        f"/cases/{case.reference}/child/", post_data(case, preferred_name="Ama"), follow=True
+    )
     assert "The child&#x27;s details have been updated." in response.content.decode()
     case.child.refresh_from_db()
     assert case.child.preferred_name == "Ama"

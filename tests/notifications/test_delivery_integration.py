@@ -108,7 +108,10 @@ def test_a_transition_reaches_a_real_smtp_server_through_redis_and_a_real_worker
     assert Counter(r.ref for r in received) == Counter(f"msg-{m.pk}" for m in rows)
     next_date = case.received_on + datetime.timedelta(weeks=16)
     for mail in received:
-        assert mail.subject == f"{case.child.known_as}'s EHC case {case.reference}: We have decided to carry out an EHC needs assessment"
+        assert (
+            mail.subject
+            == f"{case.child.known_as}'s EHC case {case.reference}: We have decided to carry out an EHC needs assessment"
+        )
         assert "We have decided to carry out an EHC needs assessment." in mail.text
         assert "We are gathering advice from the people who know the child." in mail.text
         assert (

@@ -242,7 +242,10 @@ def test_a_transition_queues_one_message_per_family_recipient_and_the_relay_emai
     for email in mail.outbox:
         assert len(email.to) == 1
         assert case.reference in email.subject
-        assert email.subject == f"{case.child.known_as}'s EHC case {case.reference}: We have decided to carry out an EHC needs assessment"
+        assert (
+            email.subject
+            == f"{case.child.known_as}'s EHC case {case.reference}: We have decided to carry out an EHC needs assessment"
+        )
         assert "We have decided to carry out an EHC needs assessment." in email.body  # what changed
         assert "We are gathering advice from the people who know the child." in email.body
         assert f"What happens next: Decide whether to issue a plan by {next_date}" in email.body
@@ -271,7 +274,10 @@ def test_a_decision_not_to_assess_tells_the_family_the_reason_and_their_appeal_r
 
     assert sorted(email.to[0] for email in mail.outbox) == ["meera@example.org", "parent@example.org"]
     for email in mail.outbox:
-        assert case.reference in email.subject and "We have decided not to carry out an EHC needs assessment" in email.subject
+        assert (
+            case.reference in email.subject
+            and "We have decided not to carry out an EHC needs assessment" in email.subject
+        )
         assert f"Why: {reason}" in email.body
         assert "mediation" in email.body
         assert "SEND Tribunal" in email.body

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors, services
 from accounts.models import Discipline, Organisation, Role, User
 from ehcp.forms import GovUKForm
+from ehcp.languages import LANGUAGES
 
 EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
 
@@ -324,6 +325,18 @@ class ContactPreferencesForm(GovUKForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
     )
+    language = forms.ChoiceField(
+        label=_("Which language would you like us to write to you in?"),
+        help_text=_(
+            "We write to you in this language when we have a translation of the message. "
+            "If we do not, we write in English and can arrange a translation or an interpreter."
+        ),
+        choices=LANGUAGES,
+        # Not required so that a form sent without it (an older page still open) keeps the language they had.
+        required=False,
+        error_messages={"invalid_choice": _("Select a language from the list")},
+        widget=forms.Select,
+    )
     wants_daily_digest = forms.BooleanField(
         label=_("Email me each morning with what is due this week on my cases"), required=False
     )
@@ -332,3 +345,8 @@ class ContactPreferencesForm(GovUKForm):
         super().__init__(*args, **kwargs)
         if not staff:
             del self.fields["wants_daily_digest"]
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.get_initial_for_field(
+            self.fields["language"], "language"
+        )

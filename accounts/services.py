@@ -310,7 +310,13 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
 
 
 def update_contact_preferences(
-    *, user: User, channel: str, phone: str, postal_address: str, wants_daily_digest: bool = False
+    *,
+    user: User,
+    channel: str,
+    phone: str,
+    postal_address: str,
+    wants_daily_digest: bool = False,
+    language: str | None = None,
 ) -> User:
     """How this person hears from the service. A channel they cannot receive is refused, naming what is missing."""
     phone = " ".join(phone.split())
@@ -325,10 +331,12 @@ def update_contact_preferences(
     user.phone = phone
     user.postal_address = postal_address
     user.wants_daily_digest = wants_daily_digest and user.role in COUNCIL_ROLES
+    if language:
+        user.language = language
     with transaction.atomic():
         _save_with_history(
             user,
             by=user,
-            update_fields=["preferred_channel", "phone", "postal_address", "wants_daily_digest"],
+            update_fields=["preferred_channel", "phone", "postal_address", "wants_daily_digest", "language"],
         )
     return user

@@ -288,6 +288,7 @@ def contact_preferences(request):
         "phone": user.phone,
         "postal_address": user.postal_address,
         "wants_daily_digest": user.wants_daily_digest,
+        "language": user.language,
     }
     form = ContactPreferencesForm(request.POST or None, initial=initial, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -299,6 +300,7 @@ def contact_preferences(request):
                 phone=data["phone"],
                 postal_address=data["postal_address"],
                 wants_daily_digest=data.get("wants_daily_digest", False),
+                language=data["language"] or None,
             )
         except services.ServiceError as error:
             form.add_error(error.field, error.message)

@@ -72,7 +72,8 @@ def answers_for(n: int) -> dict:
         "views": {"child_views": "I like trains.", "parent_views": "She needs a calm place."},
         "evidence": {"finished": "yes"},
         "contact": {"channel": "email", "phone": "", "language": ""},
-        "consent": {"declaration": "yes", "share": "yes"},
+        "consent": {"declaration": "yes", "share_with": ["setting", "ep", "health", "social_care"]},
+        "professionals": {"finished": "yes"},
     }
 
 

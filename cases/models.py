@@ -192,8 +192,8 @@ class Case(models.Model):
         _("secondary area of need"), max_length=30, choices=AreaOfNeed.choices, blank=True
     )
     summary = models.TextField(_("reason for the request"), blank=True)
-    # Keys of the council's named agencies (forms_ersa FormSettings.share_agencies) the family agreed we may share
-    # the request with. Empty for a request logged by staff, where consent is recorded on paper.
+    # Each named agency the family was asked about (forms_ersa FormSettings.share_agencies) as {"key", "name",
+    # "agreed"}, in the words they saw. Empty for a request logged by staff, where consent is recorded on paper.
     share_consent = models.JSONField(_("agreed to share with"), default=list, blank=True)
 
     # Dates that drive the statutory clock; set by workflow transitions, never typed into the case directly.

@@ -4,6 +4,8 @@ Messages say what changed and what to do next, with a link, and carry no more pe
 child's first name and the case reference.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -11,6 +13,7 @@ from accounts.models import User
 from cases import selectors, statutory, workflow
 from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
 from notifications import services as notifications
+from notifications.models import Channel
 from notifications.templates_registry import MessageTemplate, register
 
 APPEALABLE = {workflow.Stage.NOT_ASSESSED, workflow.Stage.NOT_ISSUED}
@@ -109,12 +112,45 @@ def _family_users(case: Case) -> list[User]:
 
 
 def _family_contacts_without_accounts(case: Case, *, users: list[User]) -> list[FamilyContact]:
+    # Someone on the team with an account hears through it; matching by email is the only sure sign that a
+    # contact is that same person (a phone or an address may be shared by a household).
     emails = {u.email.lower() for u in users}
     return [
         c
-        for c in case.child.contacts.filter(is_archived=False, user__isnull=True).exclude(email="")
-        if c.email.lower() not in emails and (c.parental_responsibility or c.relationship == "self")
+        for c in case.child.contacts.filter(is_archived=False, user__isnull=True)
+        if (c.parental_responsibility or c.relationship == "self")
+        and not (c.email and c.email.lower() in emails)
     ]
+
+
+@dataclass(frozen=True)
+class ContactRoute:
+    channel: str
+    address: str
+
+
+# The written channels to try, in order, for what a contact asked for. A phone call is made by staff, so the
+# written message goes by email or post; a text comes last there because the number may be a landline.
+CONTACT_FALLBACKS = {
+    "email": (Channel.EMAIL, Channel.LETTER, Channel.SMS),
+    "sms": (Channel.SMS, Channel.EMAIL, Channel.LETTER),
+    "letter": (Channel.LETTER, Channel.EMAIL, Channel.SMS),
+    "phone": (Channel.EMAIL, Channel.LETTER, Channel.SMS),
+}
+
+
+def contact_route(contact: FamilyContact) -> ContactRoute | None:
+    """How a written message reaches a family contact without an account: their choice, else the next way we
+    have details for. None when we hold no email, phone or address (staff must get in touch another way)."""
+    addresses = {
+        Channel.EMAIL: contact.email.strip(),
+        Channel.SMS: contact.phone.strip(),
+        Channel.LETTER: contact.address.strip(),
+    }
+    for channel in CONTACT_FALLBACKS.get(contact.preferred_channel, CONTACT_FALLBACKS["email"]):
+        if addresses[channel]:
+            return ContactRoute(channel, addresses[channel])
+    return None
 
 
 def tell_family(*, case: Case, template: str, data: dict, event_key: str, by: User | None) -> None:
@@ -128,10 +164,20 @@ def tell_family(*, case: Case, template: str, data: dict, event_key: str, by: Us
         "by": by,
     }
     for user in users:
-        notifications.notify(recipient=user, key=f"{event_key}:user:{user.pk}", **common)
-    for contact in _family_contacts_without_accounts(case, users=users):
         notifications.notify(
-            to_address=contact.email, to_name=contact.name, key=f"{event_key}:contact:{contact.pk}", **common
+            recipient=user, key=f"{event_key}:user:{user.pk}", language=user.language, **common
+        )
+    for contact in _family_contacts_without_accounts(case, users=users):
+        route = contact_route(contact)
+        if route is None:
+            continue
+        notifications.notify(
+            to_address=route.address,
+            to_name=contact.name,
+            channel=route.channel,
+            key=f"{event_key}:contact:{contact.pk}",
+            language=contact.language,
+            **common,
         )
 
 
@@ -227,7 +273,7 @@ def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | 
 
 
 def request_incomplete(*, case: Case, reason: str, event: TimelineEvent, by: User) -> None:
-    """Tell the family (account and contact email) what is missing and what to do; the request still counts."""
+    """Tell the family (accounts and contacts) what is missing and what to do; the request still counts."""
     decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
     tell_family(
         case=case,

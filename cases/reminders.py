@@ -46,7 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import COUNCIL_ROLES, Role, User
-from cases import selectors, statutory
+from cases import notices, selectors, statutory
 from cases.models import (
     Case,
     Deadline,
@@ -407,8 +407,7 @@ class _People:
                 user__isnull=True,
             )
             .filter(Q(parental_responsibility=True) | Q(relationship=FamilyContact.Relationship.SELF))
-            .exclude(email="")
-            .only("child_id", "name", "email")
+            .only("child_id", "name", "email", "phone", "address", "preferred_channel", "language")
             .order_by("id")
         ):
             contacts[contact.child_id].append(contact)
@@ -450,19 +449,27 @@ def _messages_for(row, people: _People, today: date, case_url) -> list[notificat
         users = people.family_users.get(row.deadline__case_id, [])
         for user in users:
             out.append(
-                notifications.Outgoing(template, common, f"{key}:user:{user.pk}", recipient=user, **base)
+                notifications.Outgoing(
+                    template, common, f"{key}:user:{user.pk}", recipient=user, language=user.language, **base
+                )
             )
         emails = {user.email.lower() for user in users}
         for contact in people.contacts.get(row.deadline__case__child_id, []):
-            if contact.email.lower() in emails:
+            if contact.email and contact.email.lower() in emails:
+                continue
+            # As every family message: the way they chose, else the next we hold details for.
+            route = notices.contact_route(contact)
+            if route is None:
                 continue
             out.append(
                 notifications.Outgoing(
                     template,
                     common,
                     f"{key}:contact:{contact.pk}",
-                    to_address=contact.email,
+                    to_address=route.address,
                     to_name=contact.name,
+                    channel=route.channel,
+                    language=contact.language,
                     **base,
                 )
             )

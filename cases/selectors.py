@@ -194,6 +194,7 @@ def case_detail_parts(*, case: Case, user: User) -> dict:
         .order_by("role", "id")
     )
     contacts = list(case.child.contacts.filter(is_archived=False))
+    professionals = list(case.professionals.filter(withdrawn_at__isnull=True))
     exceptions = list(case.exceptions.filter(withdrawn_at__isnull=True).select_related("recorded_by"))
     # Staff see what the service told people about this case, and whether it arrived.
     messages = (
@@ -205,6 +206,8 @@ def case_detail_parts(*, case: Case, user: User) -> dict:
         "documents": list(documents),
         "team": team,
         "contacts": contacts,
+        "professionals": professionals,
+        "share_consent": [] if family_view else list(case.share_consent or []),
         "exceptions": exceptions,
         "messages_sent": messages,
         "family_view": family_view,

@@ -21,6 +21,7 @@ from cases.models import (
     Deadline,
     DeadlineException,
     FamilyContact,
+    InvolvedProfessional,
     Requester,
     RequestRoute,
     TeamRole,
@@ -80,6 +81,15 @@ class ContactDetails:
     address: str = ""
     preferred_channel: str = "email"
     language: str = "en"
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfessionalDetails:
+    name: str
+    role: str
+    service: str
+    email: str = ""
+    phone: str = ""
 
 
 def _require_council_staff(user: User, council_id: int, roles=COUNCIL_ROLES) -> None:
@@ -318,6 +328,50 @@ def note_repeat_request(*, case: Case, received_on: date, from_email: str, by: U
     )
     notices.repeat_request(case=case, event=event, received_on=received_on, by=by)
     return event
+
+
+def record_request_details(
+    *,
+    case: Case,
+    professionals: list[ProfessionalDetails],
+    share_consent: list[dict],
+    by: User | None,
+) -> list[InvolvedProfessional]:
+    """What a request adds to its case: the professionals it names and who the family agreed we may share it with.
+
+    A repeat request for an open case adds only the professionals the case does not already have (same name and
+    service), and its consent replaces the earlier answer: it is the family's latest word. `share_consent` is every
+    agency the family was asked about, as `{"key", "name", "agreed"}`, in the words they saw.
+    """
+    known = {
+        (p.name.strip().lower(), p.service.strip().lower())
+        for p in InvolvedProfessional.objects.filter(case=case, withdrawn_at__isnull=True)
+    }
+    added = []
+    for person in professionals:
+        key = (person.name.strip().lower(), person.service.strip().lower())
+        if key in known:
+            continue
+        known.add(key)
+        row = InvolvedProfessional(
+            case=case, source=InvolvedProfessional.Source.REQUEST, added_by=by, **dataclasses.asdict(person)
+        )
+        _save_with_history(row, by=by, reason="Named in the request")
+        added.append(row)
+    if added:
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.NOTE,
+            summary=f"{len(added)} professional(s) already involved named in the request",
+            detail="; ".join(f"{p.name}, {p.role} ({p.service})" for p in added),
+            by=by,
+            family=False,
+        )
+    if share_consent and list(share_consent) != list(case.share_consent or []):
+        case.share_consent = list(share_consent)
+        case.version += 1
+        _save_with_history(case, by=by, reason="Consent to share recorded from the request")
+    return added
 
 
 def file_document(

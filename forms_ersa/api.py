@@ -3,17 +3,34 @@
 The same services and rules as the pages: a draft is started with `services.start_draft`, each section's answers
 are saved with `services.save_answers`, evidence goes through `services.add_evidence` (the same content sniffing
 and size limit), and `services.submit_request` checks `problems_for` and creates (or links) the case. Everything
-runs in one transaction, so a refused request leaves no draft, no file record and no email behind.
+runs in one transaction, so a refused request leaves no draft, no file record and no email behind. A rollback
+cannot take back the evidence files already written to storage, so the view deletes the ones it stored whenever
+the transaction fails.
+
+An optional `Idempotency-Key` header lets the other system retry safely: the key and a hash of the body are kept on
+the draft, and a retry with the same key and body gets the first answer back without writing anything or alerting
+the coordinator again.
 """
 
 import base64
 import binascii
+import hashlib
+import json
+import logging
 
 from django import forms
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -25,10 +42,24 @@ from cases.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, CanLogRequests, E
 from ehcp.forms import GovUKDateField
 from forms_ersa import sections, selectors, services
 from forms_ersa.forms import PAGE_FORMS
-from forms_ersa.models import DraftEvidence, Route
+from forms_ersa.models import DraftEvidence, RequestDraft, Route
+
+logger = logging.getLogger(__name__)
 
 BAD_DATE_OF_BIRTH = _("Enter their date of birth as a real date, like 2016-05-14")
 NOT_YOUR_COUNCIL = _("You can only send requests to your own council.")
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+IDEMPOTENCY_KEY_MAX_LENGTH = 100  # RequestDraft.idempotency_key's column
+BAD_IDEMPOTENCY_KEY = _(
+    "The Idempotency-Key header must be 1 to 100 printable ASCII characters. Send a new key for each request, "
+    "a UUID for example, or leave the header out"
+)
+KEY_USED_FOR_ANOTHER_REQUEST = _(
+    "This Idempotency-Key was already used for a different request. Send this request with a new key"
+)
+KEY_IN_PROGRESS = _("A request with this Idempotency-Key is still being processed; try again shortly")
 
 
 class EvidenceInputSerializer(serializers.Serializer):
@@ -188,9 +219,183 @@ def _check_pages(*, route: str, answers: dict, council_id: int, today) -> tuple[
     return to_save, found
 
 
+def request_hash(data) -> str:
+    """sha256 of the body as canonical JSON, so a retry that orders its keys or spaces its JSON differently matches."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotency_key(request) -> str | None:
+    """The sender's key: "" when the header is left out, None when it is there but unusable."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return ""
+    if 1 <= len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH and key.isascii() and key.isprintable():
+        return key
+    return None
+
+
+def _received_on(draft: RequestDraft):
+    """The date the first answer gave, from what was stored, so a retry on a later day gets the same date.
+
+    A new case was received the day it was sent; a request added to an open case keeps that case's own date, so
+    the day this one was sent is its submission date.
+    """
+    if draft.linked_to_existing:
+        return timezone.localdate(draft.submitted_at)
+    return draft.case.received_on
+
+
+def _result(draft: RequestDraft, *, received_on, replayed: bool = False) -> Response:
+    decision = selectors.decision_date(draft.case)
+    body = {
+        "reference": draft.case.reference,
+        "received_on": received_on.isoformat(),
+        "decision_by": decision.isoformat() if decision else None,
+        "linked": draft.linked_to_existing,
+        "request_id": str(draft.public_id),
+    }
+    return Response(
+        body,
+        status=status.HTTP_200_OK if draft.linked_to_existing else status.HTTP_201_CREATED,
+        headers={REPLAYED_HEADER: "true"} if replayed else None,
+    )
+
+
+def _in_progress() -> Response:
+    return Response(
+        {"detail": str(KEY_IN_PROGRESS)}, status=status.HTTP_409_CONFLICT, headers={"Retry-After": "5"}
+    )
+
+
+def _answer_for_used_key(*, council_id: int, key: str, body_hash: str) -> Response | None:
+    """When the key was used before: the first answer again, or why not. None when the key is new."""
+    earlier = selectors.draft_by_idempotency_key(council_id=council_id, key=key)
+    if earlier is None:
+        return None
+    if earlier.request_hash != body_hash:
+        return Response(
+            {"detail": str(KEY_USED_FOR_ANOTHER_REQUEST)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    if not earlier.is_submitted:
+        return _in_progress()
+    return _result(earlier, received_on=_received_on(earlier), replayed=True)
+
+
+def _delete_stored(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            # The error that refused the request is the one to report; a file left over is logged for support.
+            logger.exception("Could not delete %s after an online request failed", name)
+
+
 class _Refused(Exception):
     def __init__(self, found: list[dict]):
         self.found = found
+
+
+class _KeyInUse(Exception):
+    """Another request with the same Idempotency-Key inserted its draft first."""
+
+
+def _send(*, council, by, data: dict, to_save: dict, today, key: str, body_hash: str) -> RequestDraft:
+    """Start, fill, attach and submit in one transaction; the submitted draft, or _Refused / _KeyInUse.
+
+    Every evidence file stored is deleted again if anything fails: the rollback removes the rows, not the files.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            try:
+                # A savepoint of its own, so the unique key's IntegrityError leaves the transaction usable
+                # (PostgreSQL refuses every later statement in a transaction with a failed one).
+                with transaction.atomic():
+                    draft = services.start_draft(
+                        council=council,
+                        route=data["route"],
+                        email=data["email"],
+                        send_link=False,
+                        idempotency_key=key,
+                        request_hash=body_hash,
+                    )
+            except IntegrityError:
+                if not key:
+                    raise
+                raise _KeyInUse from None
+            for section in sections.SECTIONS:
+                values = to_save.get(section.key)
+                if values:
+                    draft = services.save_answers(
+                        draft=draft, section=section.key, values=values, expected_version=None
+                    )
+            refused = []
+            for index, item in enumerate(data["evidence"]):
+                upload = SimpleUploadedFile(item["name"], item["content"])
+                try:
+                    evidence = services.add_evidence(
+                        draft=draft,
+                        upload=upload,
+                        kind=item["kind"],
+                        report_date=item["report_date"],
+                        old_reason=item["old_reason"],
+                    )
+                except services.ServiceError as error:
+                    refused.append(
+                        {
+                            "section": "evidence",
+                            "field": f"evidence[{index}].{error.field or 'content'}",
+                            "message": error.message,
+                        }
+                    )
+                else:
+                    stored.append(evidence.file.name)
+            found = [
+                {"section": s, "field": f, "message": str(m)}
+                for s, f, m in services.problems_for(draft, today=today)
+            ]
+            if refused or found:
+                raise _Refused(refused + found)
+            try:
+                services.submit_request(draft=draft, by=by, today=today)
+            except services.Incomplete as incomplete:
+                raise _Refused(
+                    [{"section": s, "field": f, "message": str(m)} for s, f, m in incomplete.problems]
+                ) from None
+            except services.ServiceError as error:
+                raise _Refused(
+                    [{"section": "child", "field": error.field or "", "message": error.message}]
+                ) from None
+            draft.refresh_from_db()
+    except BaseException:
+        # After the rollback (the atomic block has exited): a successful request's files are never touched.
+        _delete_stored(stored)
+        raise
+    return draft
+
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Optional: 1 to 100 printable ASCII characters, new for each request (a UUID, for example). Send the same "
+        "key with the same body to retry safely: once the first has been processed you get its answer again, "
+        "with the same status and the header `Idempotent-Replayed: true`, and nothing is created or sent twice. "
+        "The same key with a different body is refused (422). A refused request (400) keeps nothing, so its "
+        "key can be used again once the request is put right."
+    ),
+)
+REPLAYED_PARAMETER = OpenApiParameter(
+    REPLAYED_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    enum=["true"],
+    response=[200, 201],
+    description="Present when this is the stored answer to an earlier request with the same Idempotency-Key.",
+)
 
 
 class OnlineRequestView(APIView):
@@ -204,12 +409,15 @@ class OnlineRequestView(APIView):
             "every missing or wrong answer comes back in one 400 as `{section, field, message}`. The child's "
             "age is checked on today's date, which is also the date received that starts the 20 weeks. A child "
             "who already has an open case is not given a second one: the request is added to that case "
-            "(200 with `linked: true`), so sending the same request twice makes one case. Council coordinators, "
-            "business support and service managers only. The family gets the save-and-return link and the "
-            "confirmation by email, as on the form; the PDF copy is filed after the response."
+            "(200 with `linked: true`), so sending the same request twice makes one case. To retry without "
+            "adding the request to the case again and alerting the coordinator a second time, send an "
+            "`Idempotency-Key` header. Council coordinators, business support and service managers only. The "
+            "family gets the save-and-return link and the confirmation by email, as on the form; the PDF copy "
+            "is filed after the response."
         ),
         tags=["requests"],
         request=OnlineRequestSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, REPLAYED_PARAMETER],
         responses={
             201: OpenApiResponse(RequestCreatedSerializer, description="A new case was created."),
             200: OpenApiResponse(
@@ -218,7 +426,7 @@ class OnlineRequestView(APIView):
             ),
             400: OpenApiResponse(
                 ProblemsSerializer,
-                description="Something is missing or wrong.",
+                description="Something is missing or wrong, or the Idempotency-Key header is not usable.",
                 examples=[
                     OpenApiExample(
                         "A section missing",
@@ -241,10 +449,38 @@ class OnlineRequestView(APIView):
             403: OpenApiResponse(
                 ErrorSerializer, description="Your role cannot send requests, or not there."
             ),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "A request with this Idempotency-Key is still being processed. Retry after the "
+                    "`Retry-After` seconds, with the same key and body, to get its answer."
+                ),
+            ),
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description="This Idempotency-Key was already used for a different request: use a new key.",
+            ),
         },
     )
     def post(self, request):
         council = case_services.council_of(request.user)
+        key = _idempotency_key(request)
+        if key is None:
+            return Response(
+                {
+                    "detail": str(BAD_IDEMPOTENCY_KEY),
+                    "problems": [
+                        {"section": "", "field": IDEMPOTENCY_HEADER, "message": str(BAD_IDEMPOTENCY_KEY)}
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        body_hash = request_hash(request.data) if key else ""
+        if key:
+            # Before any validation: a retry gets the first answer even if the rules or today's date have moved.
+            earlier = _answer_for_used_key(council_id=council.pk, key=key, body_hash=body_hash)
+            if earlier is not None:
+                return earlier
         serializer = OnlineRequestSerializer(data=request.data)
         if not serializer.is_valid():
             return _problems_response(_flatten(serializer.errors))
@@ -276,62 +512,19 @@ class OnlineRequestView(APIView):
                 + [{"section": s, "field": f, "message": str(m)} for s, f, m in rules if s not in wrong]
             )
         try:
-            with transaction.atomic():
-                draft = services.start_draft(
-                    council=council, route=data["route"], email=data["email"], send_link=False
-                )
-                for section in sections.SECTIONS:
-                    values = to_save.get(section.key)
-                    if values:
-                        draft = services.save_answers(
-                            draft=draft, section=section.key, values=values, expected_version=None
-                        )
-                refused = []
-                for index, item in enumerate(data["evidence"]):
-                    upload = SimpleUploadedFile(item["name"], item["content"])
-                    try:
-                        services.add_evidence(
-                            draft=draft,
-                            upload=upload,
-                            kind=item["kind"],
-                            report_date=item["report_date"],
-                            old_reason=item["old_reason"],
-                        )
-                    except services.ServiceError as error:
-                        refused.append(
-                            {
-                                "section": "evidence",
-                                "field": f"evidence[{index}].{error.field or 'content'}",
-                                "message": error.message,
-                            }
-                        )
-                found = [
-                    {"section": s, "field": f, "message": str(m)}
-                    for s, f, m in services.problems_for(draft, today=today)
-                ]
-                if refused or found:
-                    raise _Refused(refused + found)
-                try:
-                    case = services.submit_request(draft=draft, by=request.user, today=today)
-                except services.Incomplete as incomplete:
-                    raise _Refused(
-                        [{"section": s, "field": f, "message": str(m)} for s, f, m in incomplete.problems]
-                    ) from None
-                except services.ServiceError as error:
-                    raise _Refused(
-                        [{"section": "child", "field": error.field or "", "message": error.message}]
-                    ) from None
-                draft.refresh_from_db()
+            draft = _send(
+                council=council,
+                by=request.user,
+                data=data,
+                to_save=to_save,
+                today=today,
+                key=key,
+                body_hash=body_hash,
+            )
         except _Refused as refused_request:
             return _problems_response(refused_request.found)
-        decision = selectors.decision_date(case)
-        body = {
-            "reference": case.reference,
-            "received_on": today.isoformat(),
-            "decision_by": decision.isoformat() if decision else None,
-            "linked": draft.linked_to_existing,
-            "request_id": str(draft.public_id),
-        }
-        return Response(
-            body, status=status.HTTP_200_OK if draft.linked_to_existing else status.HTTP_201_CREATED
-        )
+        except _KeyInUse:
+            # A request with the same key got in first. If it has been sent by now, this is a retry of it.
+            earlier = _answer_for_used_key(council_id=council.pk, key=key, body_hash=body_hash)
+            return earlier if earlier is not None else _in_progress()
+        return _result(draft, received_on=today)

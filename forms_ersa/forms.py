@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.identifiers import validate_upn
 from ehcp.forms import GovUKDateField, GovUKForm, LongSelect
+from ehcp.languages import LANGUAGES
 from forms_ersa import sections
 from forms_ersa.models import DraftEvidence, Route
 
@@ -20,7 +21,12 @@ RELATIONSHIPS = [
     ("grandparent", _("Grandparent")),
     ("other", _("Other")),
 ]
-CHANNELS = [("email", _("Email")), ("sms", _("Text message")), ("letter", _("Letter"))]
+CHANNELS = [
+    ("email", _("Email")),
+    ("sms", _("Text message")),
+    ("letter", _("Letter")),
+    ("phone", _("A phone call")),
+]
 
 
 def radios(label, choices, **kwargs):
@@ -331,24 +337,47 @@ class ParentViewsForm(PageForm):
 
 
 class ContactForm(PageForm):
-    required_messages = {"channel": _("Select how you would like us to contact you")}
-    channel = radios(_("How would you like us to contact you?"), CHANNELS)
+    required_messages = {
+        "channel": _("Select how you would like us to contact you"),
+    }
+    channel = radios(
+        _("How would you like us to contact you?"),
+        CHANNELS,
+        help_text=_("If you choose a phone call, we will still send you the important letters in writing"),
+    )
     phone = forms.CharField(
-        label=_("Mobile number for text messages (needed if you choose text message)"),
+        label=_("Phone number (needed for text messages and phone calls)"),
         max_length=40,
         required=False,
         widget=forms.TextInput(
             attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}
         ),
     )
-    language = forms.CharField(
-        label=_("Which language would you like us to use? (optional)"), max_length=100, required=False
+    language = forms.ChoiceField(
+        label=_("Which language would you like us to use?"),
+        help_text=_(
+            "We write in this language when we have a translation. If we do not, we write in English and can "
+            "arrange a translation or an interpreter"
+        ),
+        choices=LANGUAGES,
+        initial="en",
+        # Another system may leave it out: English, as the select starts.
+        required=False,
+        widget=LongSelect,
     )
+
+    def adapt(self) -> None:
+        if self.route == sections.SCHOOL:
+            self.fields["channel"].label = _("How would the parent or carer like us to contact them?")
+            self.fields["channel"].error_messages["required"] = _(
+                "Select how the parent or carer would like us to contact them"
+            )
+            self.fields["language"].label = _("Which language would the parent or carer like us to use?")
 
     def clean(self):
         data = super().clean()
-        if data.get("channel") == "sms" and not (data.get("phone") or "").strip():
-            self.add_error("phone", _("Enter a mobile number, or choose another way to contact you"))
+        if data.get("channel") in ("sms", "phone") and not (data.get("phone") or "").strip():
+            self.add_error("phone", _("Enter a phone number, or choose another way for us to contact you"))
         return data
 
 
@@ -356,22 +385,30 @@ class ConsentForm(PageForm):
     required_messages = {
         "young_person_consent": _("Select yes if the young person agrees to this request"),
         "declaration": _("Confirm that the information is correct to the best of your knowledge"),
-        "share": _("Confirm that the council may share the request with the people it asks for advice"),
+        "share_with": _("Select at least one service we may share the request with"),
     }
     young_person_consent = radios(
         _("The young person is 16 or over. Do they agree to this request being made?"), YES_NO, required=False
     )
-    share = forms.BooleanField(
-        label=_(
-            "I agree that the council may share this request with the school, health and social care services it "
-            "asks for advice"
-        )
+    share_with = forms.MultipleChoiceField(
+        label=_("Who may we share this request with?"),
+        help_text=_(
+            "To decide, we ask these services for advice and information. Select all you agree to. If you do not "
+            "agree to one, we will talk to you about it"
+        ),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
     )
     declaration = forms.BooleanField(
         label=_("The information I have given is correct to the best of my knowledge")
     )
 
     def adapt(self) -> None:
+        from forms_ersa import selectors
+
+        self.fields["share_with"].choices = [
+            (agency["key"], agency["name"]) for agency in selectors.share_agencies(self.council_id)
+        ]
         if self.route == sections.YOUNG_PERSON:
             self.fields["young_person_consent"].label = _("Do you agree to this request being made?")
             self.fields["young_person_consent"].error_messages["required"] = _(
@@ -457,6 +494,64 @@ class ParentConsentForm(PageForm):
         return given
 
 
+class SchoolCareForm(PageForm):
+    """The school route: who else has parental responsibility, and whether the pupil is in care."""
+
+    required_messages = {"looked_after": _("Select yes if the pupil is looked after by a council")}
+    others_with_responsibility = forms.CharField(
+        label=_("Anyone else with parental responsibility (optional)"),
+        help_text=_("Their names and how they are related to the pupil"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    looked_after = radios(_("Is the pupil looked after by a council (in care)?"), YES_NO)
+    social_worker = forms.CharField(
+        label=_("Social worker's name and contact details, if they have one (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class ProfessionalForm(GovUKForm):
+    """One professional already working with the child. Not a page of answers: each one is added to a list."""
+
+    required_messages = {
+        "name": _("Enter their name"),
+        "role": _("Enter what they do, for example speech and language therapist"),
+        "service": _("Enter the service or organisation they work for"),
+    }
+    name = forms.CharField(label=_("Their name"), max_length=200)
+    role = forms.CharField(
+        label=_("What they do"), help_text=_("For example, speech and language therapist"), max_length=200
+    )
+    service = forms.CharField(
+        label=_("The service or organisation they work for"),
+        help_text=_("For example, Riverside Children's Therapy Service"),
+        max_length=200,
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "email" not in self.errors and not data.get("email") and not (data.get("phone") or "").strip():
+            self.add_error("email", _("Enter an email address or a phone number for them"))
+        return data
+
+    def to_person(self) -> dict:
+        return {name: (self.cleaned_data.get(name) or "").strip() for name in sections.PROFESSIONAL_FIELDS}
+
+
 PAGE_FORMS = {
     ("child", "name"): ChildNameForm,
     ("child", "date_of_birth"): ChildDateOfBirthForm,
@@ -473,6 +568,7 @@ PAGE_FORMS = {
     ("contact", "preferences"): ContactForm,
     ("parent_consent", "parent"): ParentDetailsForm,
     ("parent_consent", "consent"): ParentConsentForm,
+    ("parent_consent", "care"): SchoolCareForm,
     ("consent", "declaration"): ConsentForm,
 }
 

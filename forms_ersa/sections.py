@@ -104,6 +104,11 @@ SECTIONS = (
         ),
     ),
     Section(
+        "professionals",
+        "Professionals already involved",
+        (Page("professionals", "Professionals already involved", ("finished",), ("people",)),),
+    ),
+    Section(
         "views",
         "Views",
         (
@@ -132,6 +137,12 @@ SECTIONS = (
                 "Their consent",
                 ("consent", "consent_date", "consent_how", "parent_involved"),
             ),
+            Page(
+                "care",
+                "Parental responsibility and social care",
+                ("looked_after",),
+                ("others_with_responsibility", "social_worker"),
+            ),
         ),
     ),
     Section(
@@ -139,7 +150,10 @@ SECTIONS = (
         "Consent and declaration",
         (
             Page(
-                "declaration", "Consent and declaration", ("declaration", "share"), ("young_person_consent",)
+                "declaration",
+                "Consent and declaration",
+                ("declaration", "share_with"),
+                ("young_person_consent",),
             ),
         ),
     ),
@@ -162,6 +176,23 @@ ROUTE_SECTIONS = {
 def sections_for(route: str) -> tuple["Section", ...]:
     hidden = ROUTE_SECTIONS.get(route, frozenset())
     return tuple(section for section in SECTIONS if section.key not in hidden)
+
+
+PROFESSIONAL_FIELDS = ("name", "role", "service", "email", "phone")
+
+
+def professional_problems(person: dict) -> list[tuple[str, str]]:
+    """What is wrong with one professional the request names, as (field, message)."""
+    found = []
+    if not str(person.get("name") or "").strip():
+        found.append(("name", "Enter their name"))
+    if not str(person.get("role") or "").strip():
+        found.append(("role", "Enter what they do, for example speech and language therapist"))
+    if not str(person.get("service") or "").strip():
+        found.append(("service", "Enter the service or organisation they work for"))
+    if not str(person.get("email") or "").strip() and not str(person.get("phone") or "").strip():
+        found.append(("email", "Enter an email address or a phone number for them"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -207,6 +238,11 @@ def status(section: Section | str, answers: dict, route: str = PARENT) -> str:
     return IN_PROGRESS
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "School report" becomes "school report", "SEN support plan" stays as it is."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
@@ -242,11 +278,18 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
     for section in sections_for(route):
         if section.key == "parent_consent":
             given = answers.get("parent_consent") or {}
-            if given.get("consent") != "yes" or status(section, answers, route) != COMPLETED:
+            if given.get("consent") != "yes":
                 found.append(("parent_consent", "consent", "Record the parent's consent"))
+            elif status(section, answers, route) != COMPLETED:
+                missing = next(n for n in required_fields(section, route) if not _answered(given.get(n)))
+                found.append(("parent_consent", missing, f"Complete the section ‘{section.title}’"))
             continue
         if section.key in rules.required_sections and status(section, answers, route) != COMPLETED:
             found.append((section.key, "", f"Complete the section ‘{section.title}’"))
+    people = (answers.get("professionals") or {}).get("people") or []
+    for index, person in enumerate(people if isinstance(people, list) else []):
+        for name, message in professional_problems(person if isinstance(person, dict) else {}):
+            found.append(("professionals", f"people[{index}].{name}", f"Professional {index + 1}: {message}"))
     born = parse_date((answers.get("child") or {}).get("date_of_birth"))
     if born is not None:
         if born > today:
@@ -279,7 +322,7 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
     kinds = {item.kind for item in evidence}
     for kind in rules.required_evidence.get(route, ()):
         if kind not in kinds:
-            found.append(("evidence", kind, f"Add the {EVIDENCE_KINDS.get(kind, kind).lower()}"))
+            found.append(("evidence", kind, f"Add the {_in_sentence(EVIDENCE_KINDS.get(kind, kind))}"))
     for item in evidence:
         if item.kind in DATED_KINDS and item.report_date is None:
             found.append(("evidence", item.name, f"Enter the date of {item.name}"))

@@ -50,6 +50,15 @@ def rules_for(council_id: int) -> sections.Rules:
     )
 
 
+def share_agencies(council_id: int | None) -> list[dict]:
+    """The named agencies the family is asked about: the council's own list, else the defaults."""
+    row = settings_row(council_id) if council_id else None
+    agencies = (
+        row.share_agencies if row is not None and row.share_agencies else sections.DEFAULT_SHARE_AGENCIES
+    )
+    return [{"key": str(a["key"]), "name": str(a["name"])} for a in agencies]
+
+
 def contacts_for(council: Organisation) -> Contacts:
     row = settings_row(council.pk)
     return Contacts(
@@ -103,6 +112,23 @@ def draft_by_idempotency_key(*, council_id: int, key: str) -> RequestDraft | Non
     return (
         RequestDraft.objects.select_related("case").filter(council_id=council_id, idempotency_key=key).first()
     )
+
+
+def professionals_of(draft: RequestDraft) -> list[dict]:
+    people = ((draft.answers or {}).get("professionals") or {}).get("people") or []
+    return [p for p in people if isinstance(p, dict)]
+
+
+def request_copy(draft: RequestDraft):
+    """The filed PDF copy of a sent request, once the task has made it; None until then."""
+    from cases.models import CaseDocument
+    from forms_ersa.services import copy_name
+
+    if not draft.is_submitted:
+        return None
+    return CaseDocument.objects.filter(
+        case_id=draft.case_id, name=copy_name(draft), withdrawn_at__isnull=True
+    ).first()
 
 
 def evidence_of(draft: RequestDraft):

@@ -27,6 +27,7 @@ from cases.models import (
     Requester,
 )
 from cases.services import ServiceError, StaleVersion
+from ehcp.languages import CODES as LANGUAGE_CODES
 from forms_ersa import sections, selectors
 from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
 from notifications import services as notifications
@@ -237,6 +238,55 @@ def save_answers(
     return locked
 
 
+def add_professional(*, draft: RequestDraft, person: dict) -> RequestDraft:
+    """Add one professional already working with the child to the request's list."""
+    wrong = sections.professional_problems(person)
+    if wrong:
+        field, message = wrong[0]
+        raise ServiceError(_(message), field=field)
+    with transaction.atomic():
+        locked = _lock_draft(draft, expected_version=None)
+        answers = dict(locked.answers or {})
+        given = dict(answers.get("professionals") or {})
+        people = list(given.get("people") or [])
+        # An id of its own, so "Remove" names this person however the list changes in another tab.
+        people.append(
+            {"id": secrets.token_hex(4), **{k: person.get(k, "") for k in sections.PROFESSIONAL_FIELDS}}
+        )
+        given["people"] = people
+        answers["professionals"] = given
+        locked.answers = answers
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        _save(locked, by=locked.user, reason="Professional added")
+    return locked
+
+
+def remove_professional(*, draft: RequestDraft, person_id: str) -> RequestDraft:
+    """Take a professional off the list before sending; the draft's history keeps what was entered."""
+    with transaction.atomic():
+        locked = _lock_draft(draft, expected_version=None)
+        answers = dict(locked.answers or {})
+        given = dict(answers.get("professionals") or {})
+        people = [p for p in given.get("people") or [] if p.get("id") != person_id]
+        if len(people) == len(given.get("people") or []):
+            return locked
+        given["people"] = people
+        answers["professionals"] = given
+        locked.answers = answers
+        locked.version += 1
+        locked.updated_at = timezone.now()
+        _save(locked, by=locked.user, reason="Professional removed")
+    return locked
+
+
+def may_send(*, draft: RequestDraft, user: User | None) -> bool:
+    """A school's request is sent by the school's SENCo; the parent's link lets them see and add, not send."""
+    if draft.route != sections.SCHOOL:
+        return True
+    return user is not None and user.is_authenticated and user.pk == draft.user_id
+
+
 def add_evidence(
     *,
     draft: RequestDraft,
@@ -308,20 +358,33 @@ def child_details(draft: RequestDraft) -> case_services.ChildDetails:
         postcode=child.get("postcode", "").upper().strip(),
         upn=child.get("upn", "").upper().strip(),
         current_setting_id=int(school_id) if school_id else None,
+        # Typed when the setting is not in the list; kept beside a chosen school, as the person wrote it.
+        setting_name=(child.get("setting_name") or "").strip()[:200],
     )
+
+
+def _preferences(draft: RequestDraft) -> dict:
+    given = (draft.answers or {}).get("contact") or {}
+    channel = given.get("channel") if given.get("channel") in {"email", "sms", "letter", "phone"} else "email"
+    language = given.get("language") if given.get("language") in LANGUAGE_CODES else "en"
+    return {"preferred_channel": channel, "language": language}
 
 
 def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> case_services.ContactDetails:
     family = (draft.answers or {}).get("family") or {}
     consent = (draft.answers or {}).get("parent_consent") or {}
+    preferences = _preferences(draft)
+    # The contact page's number is the one they asked us to text or ring.
+    contact_phone = ((draft.answers or {}).get("contact") or {}).get("phone", "").strip()
     if draft.route == sections.YOUNG_PERSON:
         return case_services.ContactDetails(
             name=family.get("full_name") or f"{child.legal_first_name} {child.legal_last_name}",
             relationship=FamilyContact.Relationship.SELF,
             parental_responsibility=False,
             email=draft.email,
-            phone=family.get("phone", ""),
+            phone=contact_phone or family.get("phone", ""),
             address=child.address,
+            **preferences,
         )
     if draft.route == sections.SCHOOL:
         family = {
@@ -339,8 +402,9 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
         relationship=relationship,
         parental_responsibility=family.get("parental_responsibility") == "yes",
         email=email,
-        phone=family.get("phone", ""),
+        phone=contact_phone or family.get("phone", ""),
         address=child.address,
+        **preferences,
     )
 
 
@@ -365,6 +429,14 @@ def _attach_evidence(*, draft: RequestDraft, case: Case, account: User | None) -
     return count
 
 
+def _share_consent(draft: RequestDraft) -> list[dict]:
+    agreed = set(((draft.answers or {}).get("consent") or {}).get("share_with") or [])
+    return [
+        {"key": agency["key"], "name": agency["name"], "agreed": agency["key"] in agreed}
+        for agency in selectors.share_agencies(draft.council_id)
+    ]
+
+
 def _summary(draft: RequestDraft) -> str:
     needs = (draft.answers or {}).get("needs") or {}
     return needs.get("description", "")
@@ -377,6 +449,8 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
         draft = RequestDraft.objects.select_for_update().select_related("council").get(pk=draft.pk)
         if draft.is_submitted:
             return draft.case
+        if not may_send(draft=draft, user=by):
+            raise ServiceError(_("Only the school can send this request. Your additions have been saved"))
         found = problems_for(draft, today=today)
         if found:
             raise Incomplete(found)
@@ -436,6 +510,15 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
                 secondary_need=areas[1] if len(areas) > 1 else "",
                 summary=_summary(draft),
             )
+        case_services.record_request_details(
+            case=case,
+            professionals=[
+                case_services.ProfessionalDetails(**{k: p.get(k, "") for k in sections.PROFESSIONAL_FIELDS})
+                for p in ((draft.answers or {}).get("professionals") or {}).get("people") or []
+            ],
+            share_consent=_share_consent(draft),
+            by=account,
+        )
         attached = _attach_evidence(draft=draft, case=case, account=account)
         if attached:
             case_services.add_case_note(
@@ -449,16 +532,21 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
             "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
             "linked": draft.linked_to_existing,
         }
+        family_language = _preferences(draft)["language"]
         if school_route:
             consent = draft.answers.get("parent_consent") or {}
             # The SENCo (their email is the draft's) and the parent both hear that it was sent.
-            recipients = [("", draft.user.full_name if draft.user_id else "", draft.email)]
+            recipients = [("", draft.user.full_name if draft.user_id else "", draft.email, "en")]
             if consent.get("parent_email"):
-                recipients.append((":parent", consent.get("parent_name", ""), consent["parent_email"]))
+                recipients.append(
+                    (":parent", consent.get("parent_name", ""), consent["parent_email"], family_language)
+                )
         else:
-            recipients = [("", (draft.answers.get("family") or {}).get("full_name", ""), draft.email)]
-        for suffix, name, address in recipients:
+            name = (draft.answers.get("family") or {}).get("full_name", "")
+            recipients = [("", name, draft.email, family_language)]
+        for suffix, name, address, language in recipients:
             notifications.notify(
+                language=language,
                 template="ersa.submitted",
                 data=confirmation,
                 key=f"ersa:{draft.pk}:submitted{suffix}",

@@ -25,11 +25,32 @@ def _display(field, value) -> str:
     return str(value)
 
 
+def _professional_rows(draft: RequestDraft) -> list[dict]:
+    url = reverse("forms_ersa:professionals", args=[draft.public_id])
+    people = selectors.professionals_of(draft)
+    if not people:
+        return [{"label": "Professionals", "value": "No one added", "change_url": url, "name": "people"}]
+    return [
+        {
+            "label": person.get("name", ""),
+            "value": "\n".join(
+                v for v in (person.get(k, "") for k in ("role", "service", "email", "phone")) if v
+            ),
+            "change_url": url,
+            "name": "people",
+        }
+        for person in people
+    ]
+
+
 def rows(draft: RequestDraft) -> list[dict]:
     answers = draft.answers or {}
     out = []
     for section in sections.sections_for(draft.route):
         if section.key == "evidence":
+            continue
+        if section.key == "professionals":
+            out.append({"key": section.key, "title": section.title, "rows": _professional_rows(draft)})
             continue
         section_rows = []
         for page in section.pages:

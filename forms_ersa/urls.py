@@ -17,7 +17,14 @@ urlpatterns = [
     path(
         "<uuid:public_id>/evidence/<int:evidence_id>/remove/", views.remove_evidence, name="remove_evidence"
     ),
+    path("<uuid:public_id>/professionals/", views.professionals, name="professionals"),
+    path(
+        "<uuid:public_id>/professionals/<str:person_id>/remove/",
+        views.remove_professional,
+        name="remove_professional",
+    ),
     path("<uuid:public_id>/check/", views.check, name="check"),
+    path("<uuid:public_id>/sent/copy.pdf", views.download_copy, name="copy"),
     path("<uuid:public_id>/sent/", views.confirmation, name="confirmation"),
     path("<uuid:public_id>/<slug:section>/<slug:page>/", views.page, name="page"),
 ]

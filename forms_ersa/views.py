@@ -1,7 +1,7 @@
 """Thin pages of the online request: parse, call a service or selector, render."""
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,12 +22,17 @@ SECTION_TITLES = [
     gettext_noop("About the child or young person"),
     gettext_noop("About you and parental responsibility"),
     gettext_noop("Their needs and the support so far"),
+    gettext_noop("Professionals already involved"),
     gettext_noop("Views"),
     gettext_noop("Reports and evidence"),
     gettext_noop("How we contact you"),
     gettext_noop("Parent's consent"),
     gettext_noop("Consent and declaration"),
 ]
+
+
+# Sections that are a list to add to, each with a page of its own rather than question pages.
+LIST_PAGES = {"evidence": "forms_ersa:evidence", "professionals": "forms_ersa:professionals"}
 
 
 def index(request):
@@ -118,11 +123,10 @@ def task_list(request, public_id):
         state = sections.status(section, draft.answers or {}, draft.route)
         text, css = STATUS_TAGS[state]
         first = section.pages[0].key
-        href = (
-            reverse("forms_ersa:evidence", args=[draft.public_id])
-            if section.key == "evidence"
-            else reverse("forms_ersa:page", args=[draft.public_id, section.key, first])
-        )
+        if section.key in LIST_PAGES:
+            href = reverse(LIST_PAGES[section.key], args=[draft.public_id])
+        else:
+            href = reverse("forms_ersa:page", args=[draft.public_id, section.key, first])
         items.append(
             {
                 "key": section.key,
@@ -266,6 +270,47 @@ def evidence(request, public_id):
     )
 
 
+def professionals(request, public_id):
+    """Professionals already working with the child: add one at a time, then say the list is complete."""
+    draft = selectors.draft_for(request, public_id)
+    if draft.is_submitted:
+        return _sent(draft)
+    form = ersa_forms.ProfessionalForm()
+    if request.method == "POST" and request.POST.get("action") == "finished":
+        services.save_answers(
+            draft=draft, section="professionals", values={"finished": "yes"}, expected_version=None
+        )
+        return redirect("forms_ersa:tasks", public_id=draft.public_id)
+    if request.method == "POST":
+        form = ersa_forms.ProfessionalForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_professional(draft=draft, person=form.to_person())
+            except services.ServiceError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("forms_ersa:professionals", public_id=draft.public_id)
+    return render(
+        request,
+        "forms_ersa/professionals.html",
+        {
+            "draft": draft,
+            "form": form,
+            "people": selectors.professionals_of(draft),
+            "back": reverse("forms_ersa:tasks", args=[draft.public_id]),
+        },
+    )
+
+
+@require_POST
+def remove_professional(request, public_id, person_id: str):
+    draft = selectors.draft_for(request, public_id)
+    if draft.is_submitted:
+        return _sent(draft)
+    services.remove_professional(draft=draft, person_id=person_id)
+    return redirect("forms_ersa:professionals", public_id=draft.public_id)
+
+
 @require_POST
 def remove_evidence(request, public_id, evidence_id: int):
     draft = selectors.draft_for(request, public_id)
@@ -278,8 +323,8 @@ def remove_evidence(request, public_id, evidence_id: int):
 def _problem_links(draft, found):
     links = []
     for section_key, _field, message in found:
-        if section_key == "evidence":
-            href = reverse("forms_ersa:evidence", args=[draft.public_id])
+        if section_key in LIST_PAGES:
+            href = reverse(LIST_PAGES[section_key], args=[draft.public_id])
         else:
             section = sections.BY_KEY[section_key]
             page_key = next(
@@ -296,6 +341,9 @@ def check(request, public_id):
         return _sent(draft)
     found = services.problems_for(draft)
     error = ""
+    may_send = services.may_send(draft=draft, user=request.user)
+    if request.method == "POST" and not may_send:
+        return redirect("forms_ersa:check", public_id=draft.public_id)
     if request.method == "POST":
         try:
             services.submit_request(draft=draft, by=request.user)
@@ -311,6 +359,7 @@ def check(request, public_id):
             "problems": _problem_links(draft, found),
             "show_problems": request.method == "POST",
             "error": error,
+            "may_send": may_send,
             "back": reverse("forms_ersa:tasks", args=[draft.public_id]),
         }
     )
@@ -330,5 +379,17 @@ def confirmation(request, public_id):
             "case": case,
             "decision_by": selectors.decision_date(case),
             "contacts": selectors.contacts_for(draft.council),
+            "copy": selectors.request_copy(draft),
         },
+    )
+
+
+def download_copy(request, public_id):
+    """The PDF copy of what was sent, for whoever sent it (this browser, or the signed-in person)."""
+    draft = selectors.draft_for(request, public_id)
+    copy = selectors.request_copy(draft) if draft.is_submitted else None
+    if copy is None:
+        raise Http404
+    return FileResponse(
+        copy.file.open("rb"), as_attachment=True, filename=copy.name, content_type="application/pdf"
     )

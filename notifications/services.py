@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from ehcp.languages import ENGLISH
 from notifications import channels, templates_registry
 from notifications.models import Channel, Message, State
 
@@ -46,12 +47,13 @@ def notify(
     subject_ref: str = "",
     organisation_id: int | None = None,
     by: User | None = None,
-    language: str = "en",
+    language: str = ENGLISH,
 ) -> list[Message]:
     """Queue one message (and an in-app copy for someone with an account). Same key twice: nothing new.
 
     `key` names the event and the person, e.g. "case:42:transition:7:user:5"; it makes retries of the same event
-    harmless.
+    harmless. `language` is the one the person asked for (the caller passes `user.language`, or a contact's). The
+    row keeps it as given; the message is written in it only where there is a translation (`templates_registry`).
     """
     templates_registry.get(template)  # fail loudly on a typo, inside the caller's transaction
     if recipient is None and not to_address:
@@ -66,7 +68,7 @@ def notify(
         "subject_ref": subject_ref,
         "organisation_id": organisation_id,
         "created_by": by,
-        "language": language,
+        "language": language or ENGLISH,
     }
     now = timezone.now()
     # An in-app message is delivered by being written: the relay never picks it up, so it must not wait as queued.
@@ -114,13 +116,14 @@ class Outgoing:
     link: str = ""
     subject_ref: str = ""
     organisation_id: int | None = None
+    language: str = ENGLISH
 
 
 def notify_many(outgoing: list[Outgoing]) -> int:
     """Queue many messages with one insert (a reminder sweep), by the same rules as `notify()`. Like notify():
     an inactive recipient gets nothing, the channel follows the person's choice with its fallback, someone with
-    an account also gets an in-app copy, the same key twice writes nothing new, and the relay is kicked once
-    the transaction commits.
+    an account also gets an in-app copy, the language is the one given (English if none), the same key twice
+    writes nothing new, and the relay is kicked once the transaction commits.
     """
     if not outgoing:
         return 0
@@ -145,6 +148,7 @@ def notify_many(outgoing: list[Outgoing]) -> int:
             "subject_ref": message.subject_ref,
             "organisation_id": message.organisation_id,
             "recipient": message.recipient,
+            "language": message.language or ENGLISH,
             "created_at": now,
             "next_attempt_at": now,
         }

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from ehcp import languages
+
 
 @dataclass(frozen=True)
 class MessageTemplate:
@@ -48,8 +50,21 @@ def all_templates() -> list[MessageTemplate]:
     return sorted(_templates.values(), key=lambda t: t.code)
 
 
+# The code for "another language" in ehcp.languages.
+ANOTHER_LANGUAGE = "other"
+
+
+def _translatable(language: str) -> bool:
+    # Only a listed language can name a folder: anything else (an old or mistyped code) is read as English,
+    # and so is "another language", which says the family needs one but not which.
+    return language in languages.CODES and language not in (languages.ENGLISH, ANOTHER_LANGUAGE)
+
+
 def _part(code: str, part: str, language: str):
-    for path in (f"notifications/{code}/{language}/{part}.txt", f"notifications/{code}/{part}.txt"):
+    paths = [f"notifications/{code}/{part}.txt"]
+    if _translatable(language):
+        paths.insert(0, f"notifications/{code}/{language}/{part}.txt")
+    for path in paths:
         try:
             return get_template(path)
         except TemplateDoesNotExist:

@@ -109,13 +109,33 @@ def test_a_parent_requests_an_assessment_on_a_phone(
     check_page("evidence")
     page.get_by_role("button", name="I have added everything I want to send").click()
 
+    page.get_by_role("link", name="Professionals already involved").click()
+    check_page("professionals")
+    page.locator("[name=name]").fill("Priya Shah")
+    page.locator("[name=role]").fill("Speech and language therapist")
+    page.locator("[name=service]").fill("Riverside Children's Therapy Service")
+    page.get_by_role("button", name="Add this person").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an email address or a phone number")
+    expect(page.locator("[name=name]")).to_have_value("Priya Shah")
+    check_page("professionals with an error")
+    page.locator("[name=email]").fill("priya.shah@nhs.example")
+    page.get_by_role("button", name="Add this person").click()
+    expect(page.get_by_test_id("professionals-list")).to_contain_text("Priya Shah")
+    check_page("professionals added")
+    page.get_by_role("button", name="I have added everyone").click()
+
     page.get_by_role("link", name="How we contact you").click()
     page.locator("[name=channel][value=email]").check()
+    page.locator("[name=language]").select_option("pl")
     check_page("contact")
     save(page)
     page.get_by_role("link", name="Consent and declaration").click()
-    page.locator("[name=share]").check()
     page.locator("[name=declaration]").check()
+    save(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select at least one service")
+    check_page("consent with an error")
+    for agency in ("setting", "ep", "health"):
+        page.locator(f"[name=share_with][value={agency}]").check()
     check_page("consent")
     save(page)
 
@@ -128,6 +148,13 @@ def test_a_parent_requests_an_assessment_on_a_phone(
     case = Case.objects.get()
     expect(page.get_by_test_id("reference")).to_have_text(case.reference)
     expect(page.get_by_test_id("decision-by")).to_be_visible()
+    assert case.child.contacts.get().language == "pl"
+    assert case.professionals.get().name == "Priya Shah"
+    # The copy is made after the request is sent; it is there to download once made (tasks run in-process here).
+    page.reload()
+    with page.expect_download() as download:
+        page.get_by_test_id("download-copy").click()
+    assert download.value.suggested_filename.startswith(f"Online-request-{case.reference}")
     findings.assert_none()
 
 
@@ -225,9 +252,15 @@ def test_a_senco_submits_a_request_with_the_parents_consent(
     page.locator("[name=parent_involved][value=yes]").check()
     check_page("consent")
     save(page)
+    page.locator("[name=looked_after][value=no]").check()
+    check_page("social care")
+    save(page)
+
+    page.get_by_role("link", name="Professionals already involved").click()
+    page.get_by_role("button", name="There is no one to add").click()
 
     page.get_by_role("link", name="Consent and declaration").click()
-    page.locator("[name=share]").check()
+    page.locator("[name=share_with][value=health]").check()
     page.locator("[name=declaration]").check()
     save(page)
 

@@ -376,6 +376,20 @@ def test_family_reminders_reach_a_family_user_and_a_contact_without_an_account(f
     assert Message.objects.filter(recipient=parent, channel=Channel.IN_APP).count() == 1
 
 
+def test_family_reminders_follow_each_persons_channel_and_language(family_case, parent):
+    parent.language = "pl"
+    parent.save()
+    family_case.child.contacts.filter(user__isnull=True).update(
+        email="", phone="07700 900456", preferred_channel="sms", language="ur"
+    )
+    deadline = only_deadline(family_case, "draft_response", date(2026, 4, 1))
+    reminders.sweep_reminders(today=date(2026, 3, 29))
+    account, contact = sorted(messages(deadline), key=lambda m: m.recipient is None)
+    assert (account.recipient, account.language) == (parent, "pl")
+    # A contact with no email is no longer left out: they asked for texts, and a text goes to their phone.
+    assert (contact.channel, contact.to_address, contact.language) == (Channel.SMS, "07700 900456", "ur")
+
+
 def test_family_members_who_left_the_team_or_replied_hear_nothing(family_case, parent, business_support):
     services.end_team_membership(member=family_case.team.get(user=parent), by=business_support)
     family_case.child.contacts.update(is_archived=True)

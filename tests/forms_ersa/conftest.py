@@ -28,8 +28,12 @@ PARENT_PAGES = [
     ),
     ("views", "child_views", {"child_views": "I like trains."}),
     ("views", "parent_views", {"parent_views": "She needs a calm place."}),
-    ("contact", "preferences", {"channel": "email", "phone": "", "language": ""}),
-    ("consent", "declaration", {"declaration": "on", "share": "on"}),
+    ("contact", "preferences", {"channel": "email", "phone": "", "language": "en"}),
+    (
+        "consent",
+        "declaration",
+        {"declaration": "on", "share_with": ["setting", "ep", "health", "social_care"]},
+    ),
 ]
 
 
@@ -59,6 +63,10 @@ def fill(client, draft, pages=PARENT_PAGES):
         response = post_page(client, draft, section, page, data)
         assert response.status_code == 302, (section, page, response.content.decode()[:3000])
     response = client.post(reverse("forms_ersa:evidence", args=[draft.public_id]), {"action": "finished"})
+    assert response.status_code == 302
+    response = client.post(
+        reverse("forms_ersa:professionals", args=[draft.public_id]), {"action": "finished"}
+    )
     assert response.status_code == 302
 
 
@@ -100,7 +108,7 @@ SCHOOL_PAGES = [
     ),
     ("views", "child_views", {"child_views": "I like maths."}),
     ("views", "parent_views", {"parent_views": ""}),
-    ("contact", "preferences", {"channel": "email", "phone": "", "language": ""}),
+    ("contact", "preferences", {"channel": "email", "phone": "", "language": "en"}),
     (
         "parent_consent",
         "parent",
@@ -124,7 +132,8 @@ SCHOOL_PAGES = [
             "parent_involved": "yes",
         },
     ),
-    ("consent", "declaration", {"declaration": "on", "share": "on"}),
+    ("parent_consent", "care", {"others_with_responsibility": "", "looked_after": "no", "social_worker": ""}),
+    ("consent", "declaration", {"declaration": "on", "share_with": ["setting", "ep", "health"]}),
 ]
 
 

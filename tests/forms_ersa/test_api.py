@@ -48,7 +48,8 @@ ANSWERS = {
     "views": {"child_views": "I like trains.", "parent_views": "She needs a calm place."},
     "evidence": {"finished": "yes"},
     "contact": {"channel": "email", "phone": "", "language": ""},
-    "consent": {"declaration": "yes", "share": "yes"},
+    "consent": {"declaration": "yes", "share_with": ["setting", "ep", "health", "social_care"]},
+    "professionals": {"finished": "yes"},
 }
 
 
@@ -309,3 +310,99 @@ def test_a_request_sent_whole_by_another_system_emails_no_return_link(api):
     assert response.status_code == 201, response.json()
     assert not Message.objects.filter(template="ersa.return_link").exists()
     assert Message.objects.filter(template="ersa.submitted").exists()
+
+
+# --- evidence files of a refused request ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def stored_names(monkeypatch):
+    """The names each add_evidence call stored its file under, to check they were written and then removed."""
+    from forms_ersa import services
+
+    names = []
+    real = services.add_evidence
+
+    def recording(**kwargs):
+        evidence = real(**kwargs)
+        names.append(evidence.file.name)
+        return evidence
+
+    monkeypatch.setattr(services, "add_evidence", recording)
+    return names
+
+
+def files_under(path: str) -> list[str]:
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(path):
+        return []
+    folders, files = default_storage.listdir(path)
+    return [f"{path}/{name}" for name in files] + [
+        name for folder in folders for name in files_under(f"{path}/{folder}")
+    ]
+
+
+def pdf_evidence(name="school-report.pdf") -> dict:
+    return {
+        "name": name,
+        "content": base64.b64encode(PDF_BYTES).decode(),
+        "kind": "school_report",
+        "report_date": "2026-01-10",
+    }
+
+
+def test_a_refused_request_leaves_no_evidence_files_in_storage(api, media, stored_names):
+    body = payload(evidence=[pdf_evidence(), pdf_evidence("speech-therapy.pdf")])
+    del body["answers"]["views"]
+
+    response = post(api, body)
+
+    assert problems(response) == {("views", "")}
+    assert len(stored_names) == 2 and all(name.startswith("ersa/") for name in stored_names)
+    assert files_under("ersa") == []
+    assert not RequestDraft.objects.exists()
+
+
+def test_a_good_file_sent_with_a_bad_one_is_not_left_in_storage(api, media, stored_names):
+    bad = {"name": "report.pdf", "content": base64.b64encode(b"MZ\x90\x00binary").decode(), "kind": "other"}
+
+    response = post(api, payload(evidence=[pdf_evidence(), bad]))
+
+    assert ("evidence", "evidence[1].file") in problems(response)
+    assert len(stored_names) == 1
+    assert files_under("ersa") == []
+
+
+def test_an_unexpected_error_also_removes_the_files_it_stored(api, media, stored_names, monkeypatch):
+    from forms_ersa import services
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "submit_request", broken)
+
+    with pytest.raises(RuntimeError):
+        post(api, payload(evidence=[pdf_evidence()]))
+
+    assert len(stored_names) == 1
+    assert files_under("ersa") == []
+    assert not RequestDraft.objects.exists()
+
+
+def test_the_files_of_a_sent_request_stay(api, media, stored_names):
+    from django.core.files.storage import default_storage
+
+    response = post(api, payload(evidence=[pdf_evidence()]))
+
+    assert response.status_code == 201, response.content
+    draft = RequestDraft.objects.get()
+    assert files_under(f"ersa/{draft.public_id}") == stored_names
+    assert default_storage.exists(stored_names[0])
+    assert CaseDocument.objects.filter(case=draft.case).count() == 1

@@ -185,11 +185,17 @@ def test_someone_elses_draft_is_not_found(client, council):
         (
             "contact",
             "preferences",
-            {"channel": "sms", "language": "Polish"},
-            "Enter a mobile number",
-            'value="Polish"',
+            {"channel": "sms", "language": "pl"},
+            "Enter a phone number, or choose another way",
+            '<option value="pl" selected>',
         ),
-        ("consent", "declaration", {"share": "on"}, "Confirm that the information is correct", "checked"),
+        (
+            "consent",
+            "declaration",
+            {"share_with": ["health"]},
+            "Confirm that the information is correct",
+            "checked",
+        ),
     ],
 )
 def test_each_bad_input_is_explained_and_the_input_kept(client, council, section, page, data, message, kept):
@@ -317,14 +323,16 @@ def test_young_person_route(client, council, coordinator):
     ]
     fill(client, draft, pages)
     # Their own consent is asked for and required.
-    response = post_page(client, draft, "consent", "declaration", {"declaration": "on", "share": "on"})
+    response = post_page(
+        client, draft, "consent", "declaration", {"declaration": "on", "share_with": ["health"]}
+    )
     assert "Select yes if you agree to this request" in response.content.decode()
     post_page(
         client,
         draft,
         "consent",
         "declaration",
-        {"declaration": "on", "share": "on", "young_person_consent": "yes"},
+        {"declaration": "on", "share_with": ["health"], "young_person_consent": "yes"},
     )
     client.post(reverse("forms_ersa:check", args=[draft.public_id]))
     case = Case.objects.get()
@@ -353,14 +361,16 @@ def test_a_parent_of_a_16_year_old_is_asked_for_their_agreement(client, council)
         "date_of_birth",
         {"date_of_birth_0": "1", "date_of_birth_1": "1", "date_of_birth_2": "2009"},
     )
-    response = post_page(client, draft, "consent", "declaration", {"declaration": "on", "share": "on"})
+    response = post_page(
+        client, draft, "consent", "declaration", {"declaration": "on", "share_with": ["health"]}
+    )
     assert "Select yes if the young person agrees" in response.content.decode()
     response = post_page(
         client,
         draft,
         "consent",
         "declaration",
-        {"declaration": "on", "share": "on", "young_person_consent": "no"},
+        {"declaration": "on", "share_with": ["health"], "young_person_consent": "no"},
     )
     assert "needs their agreement" in response.content.decode()
 

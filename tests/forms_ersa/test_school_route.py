@@ -149,9 +149,9 @@ def test_school_route_needs_the_sen_support_plan(client, council, senco):
     fill(client, draft, SCHOOL_PAGES)
     draft.refresh_from_db()
     found = services.problems_for(draft, today=TODAY)
-    assert ("evidence", "sen_support_plan", "Add the sen support plan") in found
+    assert ("evidence", "sen_support_plan", "Add the SEN support plan") in found
     page = client.post(reverse("forms_ersa:check", args=[draft.public_id])).content.decode()
-    assert "Add the sen support plan" in page
+    assert "Add the SEN support plan" in page
     # A council's own rules for other routes keep the default for the school route.
     FormSettings.objects.create(council=council, required_evidence={"parent": ["school_report"]})
     assert [f for s, f, _ in services.problems_for(draft, today=TODAY) if s == "evidence"] == [
@@ -188,6 +188,10 @@ def test_rules_school_request_needs_consent_and_a_young_person_their_own():
             "parent_involved": "no",
         },
     }
+    found = sections.problems(sections.SCHOOL, older, [], sections.Rules(required_sections=()), TODAY)
+    # Consent given, but whether the pupil is looked after is still to answer: the section is not finished.
+    assert ("parent_consent", "looked_after", "Complete the section ‘Parent's consent’") in found
+    older["parent_consent"]["looked_after"] = "no"
     found = sections.problems(sections.SCHOOL, older, [], sections.Rules(required_sections=()), TODAY)
     assert [(s, f) for s, f, _ in found] == [
         ("consent", "young_person_consent"),

@@ -33,7 +33,8 @@ def complete(**overrides):
         "views": {"parent_views": "v"},
         "evidence": {"finished": "yes"},
         "contact": {"channel": "email"},
-        "consent": {"declaration": "yes", "share": "yes"},
+        "consent": {"declaration": "yes", "share_with": ["setting", "ep", "health", "social_care"]},
+        "professionals": {"finished": "yes"},
     }
     for key, value in overrides.items():
         answers[key] = {**answers.get(key, {}), **value}

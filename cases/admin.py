@@ -19,6 +19,7 @@ from cases.models import (
     Deadline,
     DeadlineException,
     FamilyContact,
+    InvolvedProfessional,
     ReminderRule,
     ReminderSent,
     TimelineEvent,
@@ -116,6 +117,15 @@ class CaseAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_select_related = ("child", "council", "coordinator")
     date_hierarchy = "received_on"
     inlines = (TeamInline, DeadlineInline)
+
+
+@admin.register(InvolvedProfessional)
+class InvolvedProfessionalAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("name", "role", "service", "case", "source", "added_at", "withdrawn_at")
+    list_filter = ("source",)
+    search_fields = ("name", "service", "email", "case__reference")
+    list_select_related = ("case",)
+    raw_id_fields = ("case", "added_by")
 
 
 @admin.register(CaseTeamMember)

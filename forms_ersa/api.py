@@ -104,7 +104,11 @@ class OnlineRequestSerializer(serializers.Serializer):
             + "); dates as ISO strings, yes/no questions as `yes`/`no`, areas of need as a list. "
             "Required fields per section: "
             + "; ".join(f"`{s.key}`: {', '.join(s.required)}" for s in sections.SECTIONS)
-            + ". The `evidence` section needs `finished: yes`."
+            + ". The `evidence` section needs `finished: yes`. The `professionals` section needs `finished: yes` "
+            "and lists the people already involved as `people`: `[{name, role, service, email, phone}]`, each "
+            "with an email or a phone. `consent.share_with` lists the keys of the council's named agencies the "
+            "family agreed to (by default setting, ep, health, social_care, named). `contact.channel` is email, "
+            "sms, letter or phone; `contact.language` a code such as `pl` (English if left out)."
         ),
     )
     evidence = EvidenceInputSerializer(many=True, required=False, default=list)

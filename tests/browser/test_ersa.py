@@ -1,5 +1,6 @@
 """A parent asks for an assessment on a phone, leaves halfway, comes back by the emailed link and sends it."""
 
+import datetime
 import re
 
 import pytest
@@ -7,7 +8,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from notifications.models import Message
-from tests.browser.conftest import assert_no_horizontal_scroll, url
+from tests.browser.conftest import assert_no_horizontal_scroll, login, url
 
 pytestmark = pytest.mark.browser
 
@@ -272,4 +273,91 @@ def test_a_senco_submits_a_request_with_the_parents_consent(
     case = Case.objects.get()
     assert case.requested_by == "school"
     assert Message.objects.filter(template="ersa.senco_parent_link", to_address="nadia@example.org").exists()
+    findings.assert_none()
+
+
+def test_a_parent_opens_the_schools_request_by_their_link_adds_to_it_and_the_senco_sends_it(
+    phone_page, page, live_server, council, school, senco, coordinator, findings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forms_ersa import services
+
+    draft = services.start_school_draft(council=council, user=senco)
+    stored = {
+        "child": {
+            "first_name": "Sami",
+            "last_name": "Rahman",
+            "date_of_birth": "2017-09-03",
+            "address": "4 Mill Lane",
+            "postcode": "RV2 2BB",
+            "home_languages": "English",
+            "interpreter_needed": "no",
+        },
+        "needs": {
+            "areas": ["cognition_learning"],
+            "description": "Reading is two years behind.",
+            "support_in_place": "Three assess-plan-do-review cycles",
+            "tried": "Daily phonics",
+            "tried_for": "1 year",
+        },
+        "professionals": {"finished": "yes"},
+        "views": {"child_views": "I like maths."},
+        "contact": {"channel": "email", "language": "en"},
+        "parent_consent": {
+            "parent_name": "Nadia Rahman",
+            "relationship": "mother",
+            "parent_email": "nadia@example.org",
+            "parental_responsibility": "yes",
+            "consent": "yes",
+            "consent_date": "2026-02-20",
+            "consent_how": "meeting",
+            "parent_involved": "yes",
+            "looked_after": "no",
+        },
+        "consent": {"declaration": "yes", "share_with": ["setting", "health"]},
+        "evidence": {"finished": "yes"},
+    }
+    for section, values in stored.items():
+        services.save_answers(draft=draft, section=section, values=values, expected_version=None)
+    services.add_evidence(
+        draft=draft,
+        upload=SimpleUploadedFile("support-plan.pdf", PDF_BYTES),
+        kind="sen_support_plan",
+        report_date=datetime.date(2026, 1, 10),
+    )
+
+    # The parent, on their phone, follows the link the school's request emailed them.
+    link = Message.objects.get(template="ersa.senco_parent_link", to_address="nadia@example.org").link
+    parent = phone_page
+    parent.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
+    expect(parent.get_by_test_id("status-child")).to_have_text("Completed")
+    findings.axe(parent, "parent: task list by their link")
+    assert_no_horizontal_scroll(parent, "parent: task list by their link")
+    parent.get_by_role("link", name="Views").click()
+    save(parent)  # the child's views page, as the school wrote them
+    findings.axe(parent, "parent: their views")
+    parent.locator("[name=parent_views]").fill("He loves building things and needs a quiet space.")
+    save(parent)
+    parent.get_by_role("link", name="Check your answers").click()
+    expect(parent.get_by_test_id("answers-views")).to_contain_text("He loves building things")
+    expect(parent.get_by_test_id("school-sends")).to_contain_text("The school will check the request")
+    expect(parent.get_by_role("button", name="Send request")).to_have_count(0)
+    findings.axe(parent, "parent: check your answers")
+    assert_no_horizontal_scroll(parent, "parent: check your answers")
+
+    # The SENCo signs in, sees what the parent added, and sends it.
+    login(page, live_server, senco)
+    page.goto(url(live_server, "forms_ersa:check", draft.public_id))
+    expect(page.get_by_test_id("answers-views")).to_contain_text("He loves building things")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Request sent")
+    case = Case.objects.get()
+    assert case.requested_by == "school"
+    assert Message.objects.filter(template="ersa.submitted", to_address="nadia@example.org").exists()
+
+    # The parent's link now shows the request as sent.
+    parent.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
+    expect(parent.get_by_test_id("reference")).to_have_text(case.reference)
+    findings.axe(parent, "parent: confirmation")
     findings.assert_none()

@@ -406,3 +406,35 @@ def test_the_files_of_a_sent_request_stay(api, media, stored_names):
     assert files_under(f"ersa/{draft.public_id}") == stored_names
     assert default_storage.exists(stored_names[0])
     assert CaseDocument.objects.filter(case=draft.case).count() == 1
+
+
+def test_professionals_consent_and_preferences_are_checked_and_recorded(api, council, coordinator):
+    body = payload()
+    body["answers"]["professionals"] = {
+        "finished": "yes",
+        "people": [{"name": "Priya Shah", "role": "Speech and language therapist", "service": "Riverside SLT"}],
+    }
+    body["answers"]["consent"]["share_with"] = ["health", "the moon"]
+    body["answers"]["contact"] = {"channel": "phone", "phone": "", "language": "pl"}
+    response = post(api, body)
+    assert response.status_code == 400
+    found = {(p["section"], p["field"], p["message"]) for p in response.json()["problems"]}
+    assert (
+        "professionals",
+        "people[0].email",
+        "Professional 1: Enter an email address or a phone number for them",
+    ) in found
+    assert any(s == "consent" and f == "share_with" and "valid choice" in m for s, f, m in found)
+    assert ("contact", "phone", "Enter a phone number, or choose another way for us to contact you") in found
+    assert Case.objects.count() == 0
+
+    body["answers"]["professionals"]["people"][0]["phone"] = "0161 496 0000"
+    body["answers"]["consent"]["share_with"] = ["health"]
+    body["answers"]["contact"]["phone"] = "07700 900456"
+    response = post(api, body)
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert case.professionals.get().phone == "0161 496 0000"
+    assert [a["key"] for a in case.share_consent if a["agreed"]] == ["health"]
+    contact = case.child.contacts.get()
+    assert (contact.preferred_channel, contact.language) == ("phone", "pl")

@@ -412,7 +412,9 @@ def test_professionals_consent_and_preferences_are_checked_and_recorded(api, cou
     body = payload()
     body["answers"]["professionals"] = {
         "finished": "yes",
-        "people": [{"name": "Priya Shah", "role": "Speech and language therapist", "service": "Riverside SLT"}],
+        "people": [
+            {"name": "Priya Shah", "role": "Speech and language therapist", "service": "Riverside SLT"}
+        ],
     }
     body["answers"]["consent"]["share_with"] = ["health", "the moon"]
     body["answers"]["contact"] = {"channel": "phone", "phone": "", "language": "pl"}

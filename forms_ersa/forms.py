@@ -494,22 +494,18 @@ class ParentConsentForm(PageForm):
         return given
 
 
-class SchoolCareForm(PageForm):
+class SchoolCareForm(FamilyResponsibilityForm):
     """The school route: who else has parental responsibility, and whether the pupil is in care."""
 
-    required_messages = {"looked_after": _("Select yes if the pupil is looked after by a council")}
-    others_with_responsibility = forms.CharField(
-        label=_("Anyone else with parental responsibility (optional)"),
-        help_text=_("Their names and how they are related to the pupil"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    looked_after = radios(_("Is the pupil looked after by a council (in care)?"), YES_NO)
-    social_worker = forms.CharField(
-        label=_("Social worker's name and contact details, if they have one (optional)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    def adapt(self) -> None:
+        del self.fields["parental_responsibility"]
+        self.fields["others_with_responsibility"].help_text = _(
+            "Their names and how they are related to the pupil"
+        )
+        self.fields["looked_after"].label = _("Is the pupil looked after by a council (in care)?")
+        self.fields["looked_after"].error_messages["required"] = _(
+            "Select yes if the pupil is looked after by a council"
+        )
 
 
 class ProfessionalForm(GovUKForm):

@@ -238,6 +238,15 @@ def save_answers(
     return locked
 
 
+def _save_people(locked: RequestDraft, people: list[dict], *, reason: str) -> None:
+    answers = dict(locked.answers or {})
+    answers["professionals"] = {**(answers.get("professionals") or {}), "people": people}
+    locked.answers = answers
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    _save(locked, by=locked.user, reason=reason)
+
+
 def add_professional(*, draft: RequestDraft, person: dict) -> RequestDraft:
     """Add one professional already working with the child to the request's list."""
     wrong = sections.professional_problems(person)
@@ -246,19 +255,12 @@ def add_professional(*, draft: RequestDraft, person: dict) -> RequestDraft:
         raise ServiceError(_(message), field=field)
     with transaction.atomic():
         locked = _lock_draft(draft, expected_version=None)
-        answers = dict(locked.answers or {})
-        given = dict(answers.get("professionals") or {})
-        people = list(given.get("people") or [])
+        people = list(selectors.professionals_of(locked))
         # An id of its own, so "Remove" names this person however the list changes in another tab.
         people.append(
             {"id": secrets.token_hex(4), **{k: person.get(k, "") for k in sections.PROFESSIONAL_FIELDS}}
         )
-        given["people"] = people
-        answers["professionals"] = given
-        locked.answers = answers
-        locked.version += 1
-        locked.updated_at = timezone.now()
-        _save(locked, by=locked.user, reason="Professional added")
+        _save_people(locked, people, reason="Professional added")
     return locked
 
 
@@ -266,17 +268,11 @@ def remove_professional(*, draft: RequestDraft, person_id: str) -> RequestDraft:
     """Take a professional off the list before sending; the draft's history keeps what was entered."""
     with transaction.atomic():
         locked = _lock_draft(draft, expected_version=None)
-        answers = dict(locked.answers or {})
-        given = dict(answers.get("professionals") or {})
-        people = [p for p in given.get("people") or [] if p.get("id") != person_id]
-        if len(people) == len(given.get("people") or []):
+        before = selectors.professionals_of(locked)
+        people = [p for p in before if p.get("id") != person_id]
+        if len(people) == len(before):
             return locked
-        given["people"] = people
-        answers["professionals"] = given
-        locked.answers = answers
-        locked.version += 1
-        locked.updated_at = timezone.now()
-        _save(locked, by=locked.user, reason="Professional removed")
+        _save_people(locked, people, reason="Professional removed")
     return locked
 
 

@@ -69,10 +69,11 @@ lint: install ## ruff check (reports only; never reformats)
 
 # bench/run.py needs PostgreSQL: DATABASE_URL names the server (and a role with CREATEDB); it creates its own
 # ehcp_bench_<size> databases there, seeds them with seed_scale and writes bench/RESULTS.md.
-bench: install ## run the benchmarks: pages, reminder sweep, outbox relay; set DATABASE_URL to PostgreSQL first
+bench: install ## run the benchmarks: pages, reminder sweep, outbox relay, request submission; set DATABASE_URL to PostgreSQL first
 	$(PY) bench/run.py
 	$(PY) bench/sweep.py --reuse --size 50000
 	$(PY) bench/relay.py
+	$(PY) bench/submission.py --size 50000
 
 worker: install ## run a Celery worker (needs REDIS_URL)
 	@test -n "$${REDIS_URL:-}" || { echo "Set REDIS_URL=redis://127.0.0.1:6379/0 first"; exit 1; }

@@ -1,8 +1,9 @@
 """Online request submission: server time of `forms_ersa.services.submit_request` at scale, and the PDF copy.
 
-    DATABASE_URL=postgres://ehcp:ehcp@127.0.0.1:5432/ehcp_bench_50000 .venv/bin/python bench/submission.py [--drafts 30]
+    DATABASE_URL=postgres://ehcp:ehcp@127.0.0.1:5432/ehcp .venv/bin/python bench/submission.py [--size 50000]
 
-Runs `migrate` on that (already seeded) database, then in this process: starts `--drafts` complete drafts for the
+Uses the database `ehcp_bench_<size>` on that server, made and seeded by bench/run.py (`make bench` runs that
+first). Runs `migrate` on it, then in this process: starts `--drafts` complete drafts for the
 council with the most cases (`start_draft`, answers set as the pages store them; not timed), and times
 `submit_request` on each with the query count. The PDF copy is excluded from that time: the after-commit task is
 replaced by a no-op (and CELERY_TASK_ALWAYS_EAGER=false, no broker), and it never fires anyway because everything
@@ -71,9 +72,29 @@ def answers_for(n: int) -> dict:
         },
         "views": {"child_views": "I like trains.", "parent_views": "She needs a calm place."},
         "evidence": {"finished": "yes"},
-        "contact": {"channel": "email", "phone": "", "language": ""},
+        "contact": {"channel": "email", "phone": "", "language": "pl"},
         "consent": {"declaration": "yes", "share_with": ["setting", "ep", "health", "social_care"]},
-        "professionals": {"finished": "yes"},
+        "professionals": {
+            "finished": "yes",
+            "people": [
+                {
+                    "id": f"p{n}a",
+                    "name": "Priya Shah",
+                    "role": "Speech and language therapist",
+                    "service": "Riverside Children's Therapy Service",
+                    "email": "priya.shah@nhs.example",
+                    "phone": "",
+                },
+                {
+                    "id": f"p{n}b",
+                    "name": "Omar Aziz",
+                    "role": "Paediatrician",
+                    "service": "Riverside Hospital",
+                    "email": "",
+                    "phone": "0161 496 0000",
+                },
+            ],
+        },
     }
 
 
@@ -81,6 +102,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--size", type=int, default=50000, help="use the seeded ehcp_bench_<size> database")
     parser.add_argument("--drafts", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--pdfs", type=int, default=5)
@@ -90,8 +112,12 @@ def main() -> int:
     url = os.environ.get("DATABASE_URL", "")
     if urlsplit(url).scheme not in ("postgres", "postgresql"):
         sys.exit(
-            "bench/submission.py measures PostgreSQL: set DATABASE_URL=postgres://ehcp:ehcp@127.0.0.1:5432/ehcp_bench_50000"
+            "bench/submission.py measures PostgreSQL: set DATABASE_URL=postgres://ehcp:ehcp@127.0.0.1:5432/ehcp"
         )
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run as page_bench  # bench/run.py: the database helpers
+
+    os.environ["DATABASE_URL"] = page_bench.with_database(url, f"ehcp_bench_{args.size}")
     os.environ.update(CELERY_TASK_ALWAYS_EAGER="false", REDIS_URL="", DJANGO_SETTINGS_MODULE="ehcp.settings")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True, env=os.environ)
     sys.path.insert(0, str(ROOT))

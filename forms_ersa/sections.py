@@ -243,6 +243,16 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
+def first_page_to_finish(section: Section, answers: dict, route: str = PARENT) -> str:
+    """The first page of a section with a required answer missing (the first page when none is)."""
+    given = answers.get(section.key) or {}
+    skips = ROUTE_SKIPS.get(route, set())
+    for page in section.pages:
+        if any(not _answered(given.get(n)) for n in page.required if (section.key, n) not in skips):
+            return page.key
+    return section.pages[0].key
+
+
 def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 

@@ -328,8 +328,9 @@ def _problem_links(draft, found):
         else:
             section = sections.BY_KEY[section_key]
             page_key = next(
-                (p.key for p in section.pages if _field in p.required + p.optional), section.pages[0].key
-            )
+                (p.key for p in section.pages if _field and _field in p.required + p.optional),
+                None,
+            ) or sections.first_page_to_finish(section, draft.answers or {}, draft.route)
             href = reverse("forms_ersa:page", args=[draft.public_id, section_key, page_key]) + "?next=check"
         links.append({"text": _(message), "href": href})
     return links

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case
+from forms_ersa.models import RequestDraft
 from notifications.models import Message
 from tests.browser.conftest import assert_no_horizontal_scroll, login, url
 
@@ -360,4 +361,44 @@ def test_a_parent_opens_the_schools_request_by_their_link_adds_to_it_and_the_sen
     parent.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
     expect(parent.get_by_test_id("reference")).to_have_text(case.reference)
     findings.axe(parent, "parent: confirmation")
+    findings.assert_none()
+
+
+def test_sending_an_unfinished_request_shows_what_is_missing_and_where(
+    page, live_server, council, coordinator, findings
+):
+    page.goto(url(live_server, "forms_ersa:start", council.pk))
+    page.get_by_label("A parent or carer of the child or young person").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Email address").fill("daniel@example.org")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Continue to your request").click()
+    page.get_by_role("link", name="About the child or young person").click()
+    page.locator("[name=first_name]").fill("Leo")
+    page.locator("[name=last_name]").fill("Brown")
+    save(page)
+
+    page.goto(url(live_server, "forms_ersa:tasks", RequestDraft.objects.get().public_id))
+    page.get_by_role("link", name="Check your answers").click()
+    page.get_by_role("button", name="Send request").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    links = summary.locator("a")
+    texts = [text.strip() for text in links.all_inner_texts()]
+    assert texts == [
+        "Complete the section ‘About the child or young person’",
+        "Complete the section ‘About you and parental responsibility’",
+        "Complete the section ‘Their needs and the support so far’",
+        "Complete the section ‘Professionals already involved’",
+        "Complete the section ‘Views’",
+        "Complete the section ‘Reports and evidence’",
+        "Complete the section ‘How we contact you’",
+        "Complete the section ‘Consent and declaration’",
+    ]
+    findings.axe(page, "check your answers with what is missing")
+    # Each link goes where the answer is missing: the child's section resumes at the date of birth.
+    summary.get_by_role("link", name="Complete the section ‘About the child or young person’").click()
+    expect(page.locator("[name=date_of_birth_0]")).to_be_visible()
+    assert Case.objects.count() == 0
     findings.assert_none()

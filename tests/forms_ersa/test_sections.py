@@ -131,3 +131,15 @@ def test_required_evidence_per_route():
 def test_months_before_handles_short_months():
     assert sections.months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
     assert sections.months_before(date(2024, 2, 29), 12) == date(2023, 2, 28)
+
+
+def test_the_page_to_finish_is_the_first_with_a_required_answer_missing():
+    child = sections.BY_KEY["child"]
+    assert sections.first_page_to_finish(child, {}) == "name"
+    started = {"child": {"first_name": "Leo", "last_name": "Brown"}}
+    assert sections.first_page_to_finish(child, started) == "date_of_birth"
+    family = sections.BY_KEY["family"]
+    # A young person is not asked their relationship, so "About you" is finished without it.
+    answers = {"family": {"full_name": "Leo Brown"}}
+    assert sections.first_page_to_finish(family, answers, sections.YOUNG_PERSON) == "responsibility"
+    assert sections.first_page_to_finish(family, answers, sections.PARENT) == "you"

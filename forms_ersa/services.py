@@ -359,6 +359,16 @@ def child_details(draft: RequestDraft) -> case_services.ChildDetails:
     )
 
 
+def _postal_address(child: case_services.ChildDetails) -> str:
+    """The address a letter goes to: the lines as typed, with the postcode as the last line (as Notify needs)."""
+    lines = [line.strip() for line in child.address.splitlines() if line.strip()]
+    if child.postcode and (
+        not lines or lines[-1].upper().replace(" ", "") != child.postcode.replace(" ", "")
+    ):
+        lines.append(child.postcode)
+    return "\n".join(lines)
+
+
 def _preferences(draft: RequestDraft) -> dict:
     given = (draft.answers or {}).get("contact") or {}
     channel = given.get("channel") if given.get("channel") in {"email", "sms", "letter", "phone"} else "email"
@@ -379,7 +389,7 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
             parental_responsibility=False,
             email=draft.email,
             phone=contact_phone or family.get("phone", ""),
-            address=child.address,
+            address=_postal_address(child),
             **preferences,
         )
     if draft.route == sections.SCHOOL:
@@ -399,7 +409,7 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
         parental_responsibility=family.get("parental_responsibility") == "yes",
         email=email,
         phone=contact_phone or family.get("phone", ""),
-        address=child.address,
+        address=_postal_address(child),
         **preferences,
     )
 

@@ -266,6 +266,8 @@ def test_channel_language_and_a_typed_setting_reach_the_case(client, council, co
     case = send(client, draft)
     contact = case.child.contacts.get()
     assert (contact.preferred_channel, contact.language, contact.phone) == ("sms", "pl", "07700 900456")
+    # A letter needs the postcode as the last line of the address.
+    assert contact.address == "1 High Street\nRiverside\nRV1 1AA"
     assert Message.objects.get(template="ersa.submitted").language == "pl"
     assert case.child.setting_name == "Little Acorns Nursery"
     assert case.child.current_setting is None

@@ -47,6 +47,7 @@ migrate: install ## apply database migrations (SQLite unless DATABASE_URL is set
 
 seed: migrate ## load the demo council, people and cases (idempotent) and print the demo logins
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo_request
 
 run: seed ## install, migrate, seed the demo data, then serve on http://127.0.0.1:8000
 	@echo

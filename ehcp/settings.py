@@ -270,5 +270,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per task is noise in development, where tasks run in-process; failures still show.
         "celery.app.trace": {"level": env.str("CELERY_TASK_LOG_LEVEL", default="WARNING")},
+        # The PDF renderer logs each layout step at INFO: a page of noise for every letter or request copy.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

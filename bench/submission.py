@@ -183,8 +183,8 @@ def main() -> int:
     lines = [
         SECTION,
         "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/submission.py --drafts {args.drafts}` "
-        f"against `{urlsplit(url).path.lstrip('/')}` ({existing:,} existing cases; council with the most: "
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `bench/submission.py --size {args.size} --drafts {args.drafts}` "
+        f"against `{urlsplit(os.environ['DATABASE_URL']).path.lstrip('/')}` ({existing:,} existing cases; council with the most: "
         f"{top['n']:,}). Server time of `forms_ersa.services.submit_request` in process (no HTTP), {args.warmup} "
         "warm-up submissions not counted. Each creates a new case (no child matches an open case), with deadlines, "
         "team, timeline and the confirmation in the outbox. PDF excluded: the after-commit `file_request_copy` task "

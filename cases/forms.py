@@ -424,6 +424,41 @@ class TeamMemberForm(GovUKForm):
         self.fields["user"].label_from_instance = lambda u: f"{u.full_name} – {u.get_role_display()}"
 
 
+class InvolvedProfessionalForm(GovUKForm):
+    required_messages = {
+        "name": _("Enter their name"),
+        "role": _("Enter what they do, for example speech and language therapist"),
+        "service": _("Enter the service or organisation they work for"),
+    }
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.CharField(
+        label=_("What they do"), help_text=_("For example, community paediatrician"), max_length=200
+    )
+    service = forms.CharField(label=_("Service or organisation"), max_length=200)
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    )
+
+    def details(self) -> services.ProfessionalDetails:
+        data = self.cleaned_data
+        return services.ProfessionalDetails(
+            name=data["name"].strip(),
+            role=data["role"].strip(),
+            service=data["service"].strip(),
+            email=data["email"].strip(),
+            phone=data["phone"].strip(),
+        )
+
+
 class InviteToCaseForm(GovUKForm):
     required_messages = {
         "role": _("Select who you are inviting"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from cases import statutory, workflow
-from cases.models import Case, CaseDocument, CaseTeamMember, Deadline, TimelineEvent
+from cases.models import Case, CaseDocument, CaseTeamMember, Deadline, InvolvedProfessional, TimelineEvent
 from notifications import selectors as notification_selectors
 
 RED_DAYS = 7
@@ -225,6 +225,18 @@ def case_facts(case: Case) -> workflow.CaseFacts:
         next_review_meeting_on=case.next_review_meeting_on,
         has_coordinator=case.coordinator_id is not None,
     )
+
+
+def professional_for(*, case: Case, professional_id: int) -> InvolvedProfessional:
+    """A professional still involved in this case (the case already fetched through cases_for); 404 otherwise."""
+    found = (
+        InvolvedProfessional.objects.filter(case=case, pk=professional_id, withdrawn_at__isnull=True)
+        .select_related("case")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def team_member_for(*, case: Case, member_id: int) -> CaseTeamMember:

@@ -374,6 +374,42 @@ def record_request_details(
     return added
 
 
+def add_involved_professional(*, case: Case, details: ProfessionalDetails, by: User) -> InvolvedProfessional:
+    """Staff record someone already working with the child, learnt of after the request."""
+    _require_council_staff(by, case.council_id, roles=LOGGERS)
+    with transaction.atomic():
+        row = InvolvedProfessional(
+            case=case, source=InvolvedProfessional.Source.STAFF, added_by=by, **dataclasses.asdict(details)
+        )
+        _save_with_history(row, by=by, reason="Added by the council")
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.NOTE,
+            summary=f"{row.name} ({row.role}, {row.service}) recorded as already involved",
+            by=by,
+            family=False,
+        )
+    return row
+
+
+def withdraw_involved_professional(*, professional: InvolvedProfessional, by: User) -> InvolvedProfessional:
+    """No longer involved: kept, with who said so and when, but off the case page."""
+    _require_council_staff(by, professional.case.council_id, roles=LOGGERS)
+    if professional.withdrawn_at is not None:
+        return professional
+    with transaction.atomic():
+        professional.withdrawn_at = timezone.now()
+        _save_with_history(professional, by=by, reason="No longer involved")
+        _timeline(
+            case=professional.case,
+            kind=TimelineEvent.Kind.NOTE,
+            summary=f"{professional.name} ({professional.service}) is no longer involved",
+            by=by,
+            family=False,
+        )
+    return professional
+
+
 def file_document(
     *,
     case: Case,

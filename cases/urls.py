@@ -24,5 +24,11 @@ urlpatterns = [
     path("<str:reference>/exceptions/new/", views.record_exception, name="record_exception"),
     path("<str:reference>/team/invite/", views.invite_to_case, name="invite_to_case"),
     path("<str:reference>/team/new/", views.add_team_member, name="add_team_member"),
+    path("<str:reference>/professionals/new/", views.add_professional, name="add_professional"),
+    path(
+        "<str:reference>/professionals/<int:professional_id>/withdraw/",
+        views.withdraw_professional,
+        name="withdraw_professional",
+    ),
     path("<str:reference>/team/<int:member_id>/end/", views.end_team_member, name="end_team_member"),
 ]

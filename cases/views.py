@@ -17,6 +17,7 @@ from cases.forms import (
     EditChildForm,
     ExceptionForm,
     InviteToCaseForm,
+    InvolvedProfessionalForm,
     LogRequestForm,
     RequestIncompleteForm,
     TeamMemberForm,
@@ -203,6 +204,7 @@ def case_detail(request, reference):
         "can_record_exception": request.user.role in {Role.COORDINATOR, Role.SERVICE_MANAGER},
         "can_upload": True,
         "can_mark_incomplete": request.user.role in services.INCOMPLETE_MARKERS,
+        "can_record_professionals": request.user.role in services.LOGGERS,
         "rag": selectors.rag_for(next_due_on=case.next_due_on, on=on),
         "today": on,
         **parts,
@@ -417,6 +419,39 @@ def end_team_member(request, reference, member_id):
     member = selectors.team_member_for(case=case, member_id=member_id)
     services.end_team_membership(member=member, by=request.user)
     messages.success(request, _("They have left the case team."))
+    return redirect("cases:detail", reference=reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_professional(request, reference):
+    _staff_only(request, roles=services.LOGGERS)
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    form = InvolvedProfessionalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.add_involved_professional(case=case, details=form.details(), by=request.user)
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is recorded as already involved.") % {"name": person.name})
+            return redirect("cases:detail", reference=reference)
+    return render(
+        request,
+        "cases/add_professional.html",
+        {"form": form, "case": case},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def withdraw_professional(request, reference, professional_id):
+    _staff_only(request, roles=services.LOGGERS)
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    person = selectors.professional_for(case=case, professional_id=professional_id)
+    services.withdraw_involved_professional(professional=person, by=request.user)
+    messages.success(request, _("%(name)s is no longer shown as involved.") % {"name": person.name})
     return redirect("cases:detail", reference=reference)
 
 

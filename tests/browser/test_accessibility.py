@@ -76,3 +76,28 @@ def test_case_page_as_a_parent_on_the_case_team(page, live_server, case, parent)
     expect(page.get_by_role("heading", level=1)).to_have_text(case.child.full_name)
     expect(page.get_by_test_id("deadlines")).to_be_visible()
     assert_accessible(page, "the case page seen by a parent")
+
+
+def test_a_coordinator_records_a_professional_on_a_tablet(tablet_page, live_server, case, coordinator):
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(
+        share_consent=[
+            {"key": "health", "name": "NHS health services", "agreed": True},
+            {"key": "social_care", "name": "Children's social care", "agreed": False},
+        ]
+    )
+    page = tablet_page
+    login(page, live_server, coordinator)
+    page.goto(url(live_server, "cases:detail", case.reference))
+    page.get_by_role("link", name="Record a professional already involved").click()
+    page.get_by_role("button", name="Record them").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter their name")
+    assert_accessible(page, "recording a professional, with errors")
+    page.locator("[name=name]").fill("Dr Omar Aziz")
+    page.locator("[name=role]").fill("Community paediatrician")
+    page.locator("[name=service]").fill("Riverside Hospital")
+    page.get_by_role("button", name="Record them").click()
+    expect(page.get_by_test_id("professionals")).to_contain_text("Dr Omar Aziz")
+    expect(page.get_by_test_id("share-consent")).to_contain_text("Not agreed Children's social care")
+    assert_accessible(page, "the case page with professionals and consent to share")

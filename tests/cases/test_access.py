@@ -38,6 +38,7 @@ class World:
     document: object
     staff_document: object
     member: object
+    professional: object
     users: dict
 
 
@@ -80,6 +81,11 @@ def world(council, other_council, school, coordinator, manager, business_support
         case=case, upload=upload, category="other", by=coordinator, visible_to_family=False
     )
     member = CaseTeamMember.objects.get(case=case, organisation=school)
+    professional = services.add_involved_professional(
+        case=case,
+        details=services.ProfessionalDetails(name="Priya Shah", role="SLT", service="Riverside NHS Trust"),
+        by=coordinator,
+    )
 
     deactivated = factories.staff(Role.COORDINATOR, council, full_name="Gone Coordinator")
     deactivated.is_active = False
@@ -104,7 +110,7 @@ def world(council, other_council, school, coordinator, manager, business_support
         "removed_today": removed,
         "deactivated": deactivated,
     }
-    return World(case, other_case, document, staff_document, member, users)
+    return World(case, other_case, document, staff_document, member, professional, users)
 
 
 # (method, url) for every page in cases/urls.py.
@@ -156,13 +162,22 @@ PAGES = {
         "post",
         lambda w: reverse("cases:end_team_member", args=[w.case.reference, w.member.pk]),
     ),
+    "add_professional_get": ("get", lambda w: reverse("cases:add_professional", args=[w.case.reference])),
+    "add_professional_post": ("post", lambda w: reverse("cases:add_professional", args=[w.case.reference])),
+    "withdraw_professional_post": (
+        "post",
+        lambda w: reverse("cases:withdraw_professional", args=[w.case.reference, w.professional.pk]),
+    ),
 }
+# Pages that change what the others need, so they go last.
+LAST = ("end_team_member_post", "withdraw_professional_post")
 LIST_PAGES = {"list", "caseload", "unallocated", "log_request_get", "log_request_post"}
 CASE_PAGES = set(PAGES) - LIST_PAGES
 
 # What an allowed person gets: the page (GET), the form back with errors (an empty POST), or done (302).
 ALLOWED = {name: 400 if method == "post" else 200 for name, (method, _) in PAGES.items()}
 ALLOWED["end_team_member_post"] = 302
+ALLOWED["withdraw_professional_post"] = 302
 LOGIN = "login"
 NOT_FOUND = 404
 
@@ -225,8 +240,7 @@ def test_who_may_open_what(client, world, role):
     """Every page for one kind of user; every page that is wrong is listed in the failure."""
     user = world.users[role]
     problems = []
-    # end_team_member changes the team, so it goes last.
-    for page in sorted(PAGES, key=lambda name: name == "end_team_member_post"):
+    for page in sorted(PAGES, key=lambda name: name in LAST):
         if user is not None:
             client.force_login(user)
         response, url = _visit(client, world, page)

@@ -31,7 +31,3 @@ LANGUAGES = [
     ("other", _("Another language")),
 ]
 CODES = frozenset(code for code, _label in LANGUAGES)
-
-
-def label(code: str) -> str:
-    return str(dict(LANGUAGES).get(code, code))

@@ -3,9 +3,8 @@
 The same services and rules as the pages: a draft is started with `services.start_draft`, each section's answers
 are saved with `services.save_answers`, evidence goes through `services.add_evidence` (the same content sniffing
 and size limit), and `services.submit_request` checks `problems_for` and creates (or links) the case. Everything
-runs in one transaction, so a refused request leaves no draft, no file record and no email behind. A rollback
-cannot take back the evidence files already written to storage, so the view deletes the ones it stored whenever
-the transaction fails.
+runs in one transaction (`services.send_whole_request`), so a refused request leaves no draft, no file record and
+no email behind; the evidence files it had already stored are deleted after the rollback.
 
 An optional `Idempotency-Key` header lets the other system retry safely: the key and a hash of the body are kept on
 the draft, and a retry with the same key and body gets the first answer back without writing anything or alerting
@@ -16,12 +15,8 @@ import base64
 import binascii
 import hashlib
 import json
-import logging
 
 from django import forms
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -43,8 +38,6 @@ from ehcp.forms import GovUKDateField
 from forms_ersa import sections, selectors, services
 from forms_ersa.forms import PAGE_FORMS
 from forms_ersa.models import DraftEvidence, RequestDraft, Route
-
-logger = logging.getLogger(__name__)
 
 BAD_DATE_OF_BIRTH = _("Enter their date of birth as a real date, like 2016-05-14")
 NOT_YOUR_COUNCIL = _("You can only send requests to your own council.")
@@ -286,99 +279,6 @@ def _answer_for_used_key(*, council_id: int, key: str, body_hash: str) -> Respon
     return _result(earlier, received_on=_received_on(earlier), replayed=True)
 
 
-def _delete_stored(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            # The error that refused the request is the one to report; a file left over is logged for support.
-            logger.exception("Could not delete %s after an online request failed", name)
-
-
-class _Refused(Exception):
-    def __init__(self, found: list[dict]):
-        self.found = found
-
-
-class _KeyInUse(Exception):
-    """Another request with the same Idempotency-Key inserted its draft first."""
-
-
-def _send(*, council, by, data: dict, to_save: dict, today, key: str, body_hash: str) -> RequestDraft:
-    """Start, fill, attach and submit in one transaction; the submitted draft, or _Refused / _KeyInUse.
-
-    Every evidence file stored is deleted again if anything fails: the rollback removes the rows, not the files.
-    """
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            try:
-                # A savepoint of its own, so the unique key's IntegrityError leaves the transaction usable
-                # (PostgreSQL refuses every later statement in a transaction with a failed one).
-                with transaction.atomic():
-                    draft = services.start_draft(
-                        council=council,
-                        route=data["route"],
-                        email=data["email"],
-                        send_link=False,
-                        idempotency_key=key,
-                        request_hash=body_hash,
-                    )
-            except IntegrityError:
-                if not key:
-                    raise
-                raise _KeyInUse from None
-            for section in sections.SECTIONS:
-                values = to_save.get(section.key)
-                if values:
-                    draft = services.save_answers(
-                        draft=draft, section=section.key, values=values, expected_version=None
-                    )
-            refused = []
-            for index, item in enumerate(data["evidence"]):
-                upload = SimpleUploadedFile(item["name"], item["content"])
-                try:
-                    evidence = services.add_evidence(
-                        draft=draft,
-                        upload=upload,
-                        kind=item["kind"],
-                        report_date=item["report_date"],
-                        old_reason=item["old_reason"],
-                    )
-                except services.ServiceError as error:
-                    refused.append(
-                        {
-                            "section": "evidence",
-                            "field": f"evidence[{index}].{error.field or 'content'}",
-                            "message": error.message,
-                        }
-                    )
-                else:
-                    stored.append(evidence.file.name)
-            found = [
-                {"section": s, "field": f, "message": str(m)}
-                for s, f, m in services.problems_for(draft, today=today)
-            ]
-            if refused or found:
-                raise _Refused(refused + found)
-            try:
-                services.submit_request(draft=draft, by=by, today=today)
-            except services.Incomplete as incomplete:
-                raise _Refused(
-                    [{"section": s, "field": f, "message": str(m)} for s, f, m in incomplete.problems]
-                ) from None
-            except services.ServiceError as error:
-                raise _Refused(
-                    [{"section": "child", "field": error.field or "", "message": error.message}]
-                ) from None
-            draft.refresh_from_db()
-    except BaseException:
-        # After the rollback (the atomic block has exited): a successful request's files are never touched.
-        _delete_stored(stored)
-        raise
-    return draft
-
-
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     str,
@@ -516,18 +416,20 @@ class OnlineRequestView(APIView):
                 + [{"section": s, "field": f, "message": str(m)} for s, f, m in rules if s not in wrong]
             )
         try:
-            draft = _send(
+            draft = services.send_whole_request(
                 council=council,
                 by=request.user,
-                data=data,
-                to_save=to_save,
+                route=data["route"],
+                email=data["email"],
+                answers=to_save,
+                evidence=data["evidence"],
                 today=today,
-                key=key,
-                body_hash=body_hash,
+                idempotency_key=key,
+                request_hash=body_hash,
             )
-        except _Refused as refused_request:
+        except services.Refused as refused_request:
             return _problems_response(refused_request.found)
-        except _KeyInUse:
+        except services.KeyInUse:
             # A request with the same key got in first. If it has been sent by now, this is a retry of it.
             earlier = _answer_for_used_key(council_id=council.pk, key=key, body_hash=body_hash)
             return earlier if earlier is not None else _in_progress()

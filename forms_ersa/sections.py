@@ -243,6 +243,14 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
+def page_for_problem(section: Section, field: str, answers: dict, route: str = PARENT) -> str:
+    """The page to send someone to for a problem: the field's own page, else the section's first unfinished one."""
+    for page in section.pages:
+        if field and field in page.required + page.optional:
+            return page.key
+    return first_page_to_finish(section, answers, route)
+
+
 def first_page_to_finish(section: Section, answers: dict, route: str = PARENT) -> str:
     """The first page of a section with a required answer missing (the first page when none is)."""
     given = answers.get(section.key) or {}

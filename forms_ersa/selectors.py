@@ -119,10 +119,13 @@ def professionals_of(draft: RequestDraft) -> list[dict]:
     return [p for p in people if isinstance(p, dict)]
 
 
+def copy_name(draft: RequestDraft) -> str:
+    return f"Online-request-{draft.case.reference}-{str(draft.public_id)[:8]}.pdf"
+
+
 def request_copy(draft: RequestDraft):
     """The filed PDF copy of a sent request, once the task has made it; None until then."""
     from cases.models import CaseDocument
-    from forms_ersa.services import copy_name
 
     if not draft.is_submitted:
         return None

@@ -4,12 +4,15 @@ Writes to the case itself go through the cases app's services (`receive_online_r
 `file_document`): a family sending a request is nobody the council logged in, so they accept `by=None`.
 """
 
+import logging
 import secrets
 from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +36,9 @@ from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
 from notifications import services as notifications
 from notifications.templates_registry import MessageTemplate, register
 
-__all__ = ["ServiceError", "StaleVersion", "Incomplete"]
+__all__ = ["ServiceError", "StaleVersion", "Incomplete", "Refused", "KeyInUse"]
+
+logger = logging.getLogger(__name__)
 
 
 class Incomplete(ServiceError):
@@ -576,14 +581,119 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
     return case
 
 
+def _delete_stored(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            # The error that refused the request is the one to report; a file left over is logged for support.
+            logger.exception("Could not delete %s after an online request failed", name)
+
+
+class Refused(Exception):
+    """A request sent whole was refused: everything wrong, as {section, field, message}."""
+
+    def __init__(self, found: list[dict]):
+        self.found = found
+
+
+class KeyInUse(Exception):
+    """Another request with the same Idempotency-Key inserted its draft first."""
+
+
+def send_whole_request(
+    *,
+    council: Organisation,
+    by: User,
+    route: str,
+    email: str,
+    answers: dict,
+    evidence: list[dict],
+    today: date,
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> RequestDraft:
+    """A request another system sends whole (the API): start, fill, attach and submit in one transaction.
+
+    `answers` are already checked page by page; `evidence` items are {name, content (bytes), kind, report_date,
+    old_reason}. Returns the submitted draft, or raises Refused (everything wrong) or KeyInUse (another request
+    with the same idempotency key got its draft in first).
+
+    Every evidence file stored is deleted again if anything fails: the rollback removes the rows, not the files.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            try:
+                # A savepoint of its own, so the unique key's IntegrityError leaves the transaction usable
+                # (PostgreSQL refuses every later statement in a transaction with a failed one).
+                with transaction.atomic():
+                    draft = start_draft(
+                        council=council,
+                        route=route,
+                        email=email,
+                        send_link=False,
+                        idempotency_key=idempotency_key,
+                        request_hash=request_hash,
+                    )
+            except IntegrityError:
+                if not idempotency_key:
+                    raise
+                raise KeyInUse from None
+            for section in sections.SECTIONS:
+                values = answers.get(section.key)
+                if values:
+                    draft = save_answers(
+                        draft=draft, section=section.key, values=values, expected_version=None
+                    )
+            refused = []
+            for index, item in enumerate(evidence):
+                upload = SimpleUploadedFile(item["name"], item["content"])
+                try:
+                    added = add_evidence(
+                        draft=draft,
+                        upload=upload,
+                        kind=item["kind"],
+                        report_date=item["report_date"],
+                        old_reason=item["old_reason"],
+                    )
+                except ServiceError as error:
+                    refused.append(
+                        {
+                            "section": "evidence",
+                            "field": f"evidence[{index}].{error.field or 'content'}",
+                            "message": error.message,
+                        }
+                    )
+                else:
+                    stored.append(added.file.name)
+            found = [
+                {"section": s, "field": f, "message": str(m)} for s, f, m in problems_for(draft, today=today)
+            ]
+            if refused or found:
+                raise Refused(refused + found)
+            try:
+                submit_request(draft=draft, by=by, today=today)
+            except Incomplete as incomplete:
+                raise Refused(
+                    [{"section": s, "field": f, "message": str(m)} for s, f, m in incomplete.problems]
+                ) from None
+            except ServiceError as error:
+                raise Refused(
+                    [{"section": "child", "field": error.field or "", "message": error.message}]
+                ) from None
+            draft.refresh_from_db()
+    except BaseException:
+        # After the rollback (the atomic block has exited): a successful request's files are never touched.
+        _delete_stored(stored)
+        raise
+    return draft
+
+
 def render_pdf(html: str) -> bytes:
     import weasyprint
 
     return weasyprint.HTML(string=html).write_pdf()
-
-
-def copy_name(draft: RequestDraft) -> str:
-    return f"Online-request-{draft.case.reference}-{str(draft.public_id)[:8]}.pdf"
 
 
 def file_request_copy(*, draft_id: int) -> CaseDocument | None:
@@ -591,7 +701,7 @@ def file_request_copy(*, draft_id: int) -> CaseDocument | None:
     draft = RequestDraft.objects.select_related("case", "council").get(pk=draft_id)
     if not draft.is_submitted:
         return None
-    name = copy_name(draft)
+    name = selectors.copy_name(draft)
     existing = CaseDocument.objects.filter(case=draft.case, name=name).first()
     if existing is not None:
         return existing

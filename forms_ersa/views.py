@@ -322,15 +322,13 @@ def remove_evidence(request, public_id, evidence_id: int):
 
 def _problem_links(draft, found):
     links = []
-    for section_key, _field, message in found:
+    for section_key, field, message in found:
         if section_key in LIST_PAGES:
             href = reverse(LIST_PAGES[section_key], args=[draft.public_id])
         else:
-            section = sections.BY_KEY[section_key]
-            page_key = next(
-                (p.key for p in section.pages if _field and _field in p.required + p.optional),
-                None,
-            ) or sections.first_page_to_finish(section, draft.answers or {}, draft.route)
+            page_key = sections.page_for_problem(
+                sections.BY_KEY[section_key], field, draft.answers or {}, draft.route
+            )
             href = reverse("forms_ersa:page", args=[draft.public_id, section_key, page_key]) + "?next=check"
         links.append({"text": _(message), "href": href})
     return links

@@ -143,3 +143,11 @@ def test_the_page_to_finish_is_the_first_with_a_required_answer_missing():
     answers = {"family": {"full_name": "Leo Brown"}}
     assert sections.first_page_to_finish(family, answers, sections.YOUNG_PERSON) == "responsibility"
     assert sections.first_page_to_finish(family, answers, sections.PARENT) == "you"
+
+
+def test_a_problem_with_a_field_goes_to_that_fields_page():
+    consent = sections.BY_KEY["parent_consent"]
+    assert sections.page_for_problem(consent, "looked_after", {}, sections.SCHOOL) == "care"
+    assert sections.page_for_problem(consent, "consent", {}, sections.SCHOOL) == "consent"
+    started = {"parent_consent": {"parent_name": "N", "relationship": "mother"}}
+    assert sections.page_for_problem(consent, "", started, sections.SCHOOL) == "parent"

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors, services
 from accounts.models import Discipline, Organisation, Role, User
-from ehcp.forms import GovUKForm
-from ehcp.languages import LANGUAGES
+from core.forms import GovUKForm
+from core.languages import LANGUAGES
 
 EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ehcp.languages import ENGLISH, LANGUAGES
+from core.languages import ENGLISH, LANGUAGES
 
 
 class OrganisationKind(models.TextChoices):
@@ -115,7 +115,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("email", _("Email")), ("sms", _("Text message")), ("letter", _("Letter"))],
         default="email",
     )
-    # The language messages are written in, where the council has a translation (ehcp/languages.py).
+    # The language messages are written in, where the council has a translation (core/languages.py).
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGES, default=ENGLISH)
     # Staff only: a morning email of what is due this week across their caseload.
     wants_daily_digest = models.BooleanField(_("send me a daily digest"), default=False)

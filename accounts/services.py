@@ -20,17 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts import invitations, selectors, tasks
 from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Invitation, Organisation, Role, User
+from core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
-
-
-class ServiceError(Exception):
-    """A refusal with a message fit to show the user, and the form field it is about (if any)."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class InvitationUnusable(ServiceError):

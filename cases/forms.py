@@ -14,7 +14,7 @@ from cases.models import (
     RequestRoute,
     TeamRole,
 )
-from ehcp.forms import GovUKDateField, GovUKForm, LongSelect
+from core.forms import GovUKDateField, GovUKForm, LongSelect
 
 CHOOSE = _("Choose")
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 
 from cases import selectors, workflow
 from cases.models import Case, CaseDocument, TimelineEvent
+from core.pdf import render_pdf
 
 # The decisions the law says must be given in writing with the right to appeal (regs 5(3) and 10(2)).
 DECISION_LETTERS = {
@@ -30,12 +31,6 @@ class LetterFacts:
     reason: str
     council: str
     coordinator: str
-
-
-def render_pdf(html: str) -> bytes:
-    import weasyprint
-
-    return weasyprint.HTML(string=html).write_pdf()
 
 
 def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from cases import statutory, workflow
 from cases.identifiers import validate_nhs_number, validate_uln, validate_upn
-from ehcp.languages import ENGLISH, LANGUAGES
+from core.languages import ENGLISH, LANGUAGES
 
 OPEN_STAGE_VALUES = [s.value for s in workflow.OPEN_STAGES]
 

@@ -6,6 +6,6 @@ class EhcpConfig(AppConfig):
     verbose_name = "Service"
 
     def ready(self) -> None:
-        from ehcp import govuk
+        from core import govuk
 
         govuk.install()

@@ -41,11 +41,12 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "govuk_frontend_django",
-    "ehcp.apps.EhcpConfig",
+    "core.apps.CoreConfig",
     "accounts",
     "notifications",
     "cases",
     "forms_ersa",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
     },
 ]
 # Every form renders GOV.UK markup (labels, hints, error messages) through these templates.
-FORM_RENDERER = "ehcp.forms.GovUKFormRenderer"
+FORM_RENDERER = "core.forms.GovUKFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

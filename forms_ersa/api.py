@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, CanLogRequests, ErrorSerializer
-from ehcp.forms import GovUKDateField
+from core.forms import GovUKDateField
 from forms_ersa import sections, selectors, services
 from forms_ersa.forms import PAGE_FORMS
 from forms_ersa.models import DraftEvidence, RequestDraft, Route

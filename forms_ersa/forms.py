@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.identifiers import validate_upn
-from ehcp.forms import GovUKDateField, GovUKForm, LongSelect
-from ehcp.languages import LANGUAGES
+from core.forms import GovUKDateField, GovUKForm, LongSelect
+from core.languages import LANGUAGES
 from forms_ersa import sections
 from forms_ersa.models import DraftEvidence, Route
 

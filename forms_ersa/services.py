@@ -29,8 +29,9 @@ from cases.models import (
     FamilyContact,
     Requester,
 )
-from cases.services import ServiceError, StaleVersion
-from ehcp.languages import CODES as LANGUAGE_CODES
+from core.errors import ServiceError, StaleVersion
+from core.languages import CODES as LANGUAGE_CODES
+from core.pdf import render_pdf
 from forms_ersa import sections, selectors
 from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
 from notifications import services as notifications
@@ -688,12 +689,6 @@ def send_whole_request(
         _delete_stored(stored)
         raise
     return draft
-
-
-def render_pdf(html: str) -> bytes:
-    import weasyprint
-
-    return weasyprint.HTML(string=html).write_pdf()
 
 
 def file_request_copy(*, draft_id: int) -> CaseDocument | None:

@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from ehcp.languages import ENGLISH
+from core.languages import ENGLISH
 from notifications import channels, templates_registry
 from notifications.models import Channel, Message, State
 

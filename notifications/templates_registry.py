@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from ehcp import languages
+from core import languages
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def all_templates() -> list[MessageTemplate]:
     return sorted(_templates.values(), key=lambda t: t.code)
 
 
-# The code for "another language" in ehcp.languages.
+# The code for "another language" in core.languages.
 ANOTHER_LANGUAGE = "other"
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django import forms
 
-from ehcp.forms import GovUKDateField
+from core.forms import GovUKDateField
 
 
 class ExampleForm(forms.Form):

@@ -1,9 +1,9 @@
-"""The cached component rendering (ehcp/govuk.py) gives exactly the library's own output, much faster."""
+"""The cached component rendering (core/govuk.py) gives exactly the library's own output, much faster."""
 
 from django.template import Context, Template
 from govuk_frontend_django.components.base import GovUKComponent
 
-from ehcp import govuk
+from core import govuk
 
 
 def component(template: str, macro: str) -> GovUKComponent:

@@ -12,7 +12,6 @@ from django.test.utils import override_settings
 
 from accounts.models import Organisation, Role, User
 from cases import selectors, services, statutory, workflow
-from cases.management.commands import seed_demo
 from cases.models import (
     Case,
     CaseReferenceCounter,
@@ -24,6 +23,7 @@ from cases.models import (
     TeamRole,
     TimelineEvent,
 )
+from demo.management.commands import seed_demo
 
 pytestmark = pytest.mark.django_db
 

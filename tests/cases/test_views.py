@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import OrganisationKind, Role
 from cases import services
 from cases.models import Case, CaseDocument, CaseTeamMember, Child, TeamRole, TimelineEvent
-from ehcp.forms import DateInputWidget
+from core.forms import DateInputWidget
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import TimelineEvent
-from ehcp.forms import DateInputWidget
+from core.forms import DateInputWidget
 from notifications import services
 from notifications.models import Channel, Message, State
 from notifications.tasks import relay_outbox

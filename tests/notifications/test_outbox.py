@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases import services as case_services
 from cases.models import TimelineEvent
-from ehcp.forms import DateInputWidget
+from core.forms import DateInputWidget
 from notifications import services
 from notifications.models import Channel, Message, State
 from tests import factories

@@ -20,8 +20,9 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
-from cases import demo, selectors, services, statutory, workflow
+from cases import selectors, services, statutory, workflow
 from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
+from demo import people as demo
 
 COUNCIL_NAME = "Riverside Borough Council"
 DOMAIN = "riverside.example"

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import Organisation, OrganisationKind
-from cases import demo
 from cases import selectors as case_selectors
-from cases.management.commands.seed_demo import COUNCIL_NAME, TOWN
+from demo import people as demo
+from demo.management.commands.seed_demo import COUNCIL_NAME, TOWN
 from forms_ersa import selectors, services
 from forms_ersa.models import RequestDraft
 

@@ -34,7 +34,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
-from cases import demo, selectors, statutory, workflow
+from cases import selectors, statutory, workflow
 from cases.models import (
     Case,
     CaseReferenceCounter,
@@ -49,6 +49,7 @@ from cases.models import (
     TimelineEvent,
 )
 from cases.services import search_name_for
+from demo import people as demo
 
 Stage = workflow.Stage
 TRANSITIONS = workflow.TRANSITIONS

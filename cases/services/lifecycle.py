@@ -1,0 +1,257 @@
+"""The workflow and the statutory clock: transitions, deadlines, exceptions, incomplete requests."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from cases import letters, notices, selectors, statutory, tasks, workflow
+from cases.models import (
+    Case,
+    Deadline,
+    DeadlineException,
+    TimelineEvent,
+)
+from cases.services._common import _lock, _require_council_staff, _save_with_history, _timeline
+from core.errors import ServiceError
+
+
+def recompute_deadlines(*, case: Case, by: User | None, today: date | None = None) -> list[Deadline]:
+    """Bring the case's deadline rows in line with its dates: create, move, meet, cancel; never delete."""
+    today = today or selectors.today()
+    computed = statutory.compute_deadlines(case.statutory_dates())
+    exceptions = [e.as_recorded() for e in case.exceptions.filter(withdrawn_at__isnull=True)]
+    existing = {(d.code, d.ref): d for d in case.deadlines.all()}
+    seen = set()
+    for spec in computed:
+        key = (spec.code.value, spec.ref)
+        seen.add(key)
+        status = statutory.deadline_status(spec, today=today, exceptions=exceptions).value
+        met_on = spec.met_on
+        if (
+            spec.kind == statutory.DeadlineKind.WINDOW
+            and met_on is None
+            and status == statutory.DeadlineStatus.MET
+        ):
+            met_on = spec.due_on
+        values = {
+            "kind": spec.kind.value,
+            "starts_on": spec.starts_on,
+            "due_on": spec.due_on,
+            "met_on": met_on,
+            "status": status,
+        }
+        row = existing.get(key)
+        if row is None:
+            row = Deadline(case=case, code=key[0], ref=key[1], **values)
+            _save_with_history(row, by=by)
+            existing[key] = row
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            _save_with_history(row, by=by)
+    # A deadline that no longer arises is never deleted. One already met keeps its record; a review cycle that has
+    # been held is met by its meeting; anything else the law no longer asks for is cancelled.
+    for key, row in existing.items():
+        if key in seen or row.met_on is not None or row.status == statutory.DeadlineStatus.CANCELLED:
+            continue
+        held = case.last_review_meeting_on
+        if row.code == statutory.DeadlineCode.ANNUAL_REVIEW and held and held >= row.starts_on:
+            row.met_on = held
+            row.status = (
+                statutory.DeadlineStatus.MET if held <= row.due_on else statutory.DeadlineStatus.MISSED
+            ).value
+        else:
+            row.status = statutory.DeadlineStatus.CANCELLED
+        _save_with_history(row, by=by)
+    _update_next_due(case=case, rows=existing.values(), by=by)
+    return sorted(existing.values(), key=lambda d: (d.due_on, d.code))
+
+
+def _update_next_due(*, case: Case, rows, by: User | None) -> None:
+    # Excused deadlines still have to be met: an exception explains the delay, it does not end the duty.
+    pending = [d for d in rows if d.met_on is None and d.status != statutory.DeadlineStatus.CANCELLED]
+    nearest = min(pending, key=lambda d: (d.due_on, d.code), default=None)
+    due = nearest.due_on if nearest else None
+    code = nearest.code if nearest else ""
+    if (case.next_due_on, case.next_deadline_code) != (due, code):
+        case.next_due_on, case.next_deadline_code = due, code
+        Case.objects.filter(pk=case.pk).update(next_due_on=due, next_deadline_code=code)
+
+
+def refresh_deadline_statuses(*, today: date | None = None) -> int:
+    """Mark open deadlines whose day has passed; run by beat. Returns how many cases changed.
+
+    Only cases with a deadline that just went past due (or a window that just closed) are recomputed, so the
+    sweep reads a handful of rows a day, not every case.
+    """
+    today = today or selectors.today()
+    case_ids = list(
+        Deadline.objects.filter(status=statutory.DeadlineStatus.OPEN, due_on__lt=today)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    for case in Case.objects.filter(pk__in=case_ids).select_related("child"):
+        recompute_deadlines(case=case, by=None, today=today)
+    return len(case_ids)
+
+
+def case_transition(
+    *,
+    case: Case,
+    name: str,
+    by: User,
+    on: date | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Move a case through an allowed step, stamping its date, recording who and why, recomputing deadlines."""
+    if not selectors.cases_for(user=by).filter(pk=case.pk).exists():
+        raise ServiceError("You do not have permission to change this case.")
+    today = selectors.today()
+    on = on or today
+    with transaction.atomic():
+        case = _lock(case, expected_version=expected_version)
+        try:
+            transition = workflow.check(
+                name, facts=selectors.case_facts(case), role=by.role, on=on, today=today, reason=reason
+            )
+        except workflow.TransitionRefused as refused:
+            raise ServiceError(str(refused), field=refused.field) from None
+        before = case.stage
+        if transition.sets_date:
+            setattr(case, transition.sets_date, on)
+        for flag, value in transition.sets_flags:
+            setattr(case, flag, value)
+        if transition.target is not None:
+            case.stage = transition.target.value
+            if transition.target in workflow.CLOSED_STAGES:
+                case.closed_on = on
+                case.closure_reason = reason
+        if transition.name == "start_annual_review":
+            # A new cycle: the last cycle's steps stay on its deadline rows, not on the case.
+            case.review_notice_sent_on = case.review_advice_circulated_on = None
+            case.review_report_on = case.review_decided_on = None
+        if transition.name == "complete_annual_review":
+            case.last_review_meeting_on = case.next_review_meeting_on or on
+        case.version += 1
+        _save_with_history(case, by=by, reason=transition.label)
+        summary = transition.label
+        if transition.target is not None and transition.target.value != before:
+            summary = (
+                f"{transition.label}: {workflow.STAGE_LABELS[workflow.Stage(before)]} → "
+                + (workflow.STAGE_LABELS[transition.target])
+            )
+        event = _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.TRANSITION,
+            summary=f"{summary} ({on:%-d %B %Y})",
+            detail=reason,
+            by=by,
+        )
+        recompute_deadlines(case=case, by=by, today=today)
+        notices.transition_happened(case=case, transition=transition, event=event, reason=reason, by=by)
+        if workflow.Stage(case.stage) in letters.DECISION_LETTERS:
+            case_id, event_id = case.pk, event.pk
+            transaction.on_commit(lambda: tasks.file_decision_letter.delay(case_id, event_id))
+    return case
+
+
+def record_exception(
+    *,
+    case: Case,
+    kind: str,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    by: User,
+    codes: list[str] | None = None,
+    ref: str = "",
+) -> DeadlineException:
+    _require_council_staff(by, case.council_id, roles={Role.COORDINATOR, Role.SERVICE_MANAGER})
+    if not reason.strip():
+        raise ServiceError("Enter why the exception applies", field="reason")
+    recorded = statutory.RecordedException(
+        kind=statutory.ExceptionKind(kind),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        codes=frozenset(codes) if codes else None,
+        ref=ref,
+    )
+    try:
+        statutory.validate_exception(recorded)
+    except statutory.StatutoryError as error:
+        raise ServiceError(str(error), field="ends_on" if ends_on < starts_on else "kind") from None
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        exception = DeadlineException(
+            case=case,
+            kind=kind,
+            codes=list(codes or []),
+            ref=ref,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason,
+            recorded_by=by,
+        )
+        _save_with_history(exception, by=by)
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.EXCEPTION,
+            summary=f"Exception recorded: {exception.get_kind_display()} ({starts_on:%-d %b %Y} to {ends_on:%-d %b %Y})",
+            detail=reason,
+            by=by,
+            family=False,
+        )
+        recompute_deadlines(case=case, by=by)
+    return exception
+
+
+# Who may say a request is missing something, and say it is complete again.
+INCOMPLETE_MARKERS = frozenset({Role.BUSINESS_SUPPORT, Role.COORDINATOR, Role.SERVICE_MANAGER})
+
+
+def mark_request_incomplete(*, case: Case, reason: str, by: User) -> Case:
+    """Ask the family for what is missing. Nothing is lost and the clock keeps running: the request was received."""
+    _require_council_staff(by, case.council_id, roles=INCOMPLETE_MARKERS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Enter what is missing from the request", field="reason")
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        if case.closed_on is not None:
+            raise ServiceError("This case is closed")
+        case.incomplete_reason = reason
+        case.incomplete_since = timezone.now()
+        case.version += 1
+        _save_with_history(case, by=by, reason="Request marked incomplete")
+        event = _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.NOTE,
+            summary="Request marked as incomplete: the family has been asked for what is missing",
+            detail=reason,
+            by=by,
+        )
+        notices.request_incomplete(case=case, reason=reason, event=event, by=by)
+    return case
+
+
+def mark_request_complete(*, case: Case, by: User) -> Case:
+    """What was missing has arrived (or was not needed after all): the request is complete again."""
+    _require_council_staff(by, case.council_id, roles=INCOMPLETE_MARKERS)
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        if not case.incomplete_since:
+            return case
+        case.incomplete_reason = ""
+        case.incomplete_since = None
+        case.version += 1
+        _save_with_history(case, by=by, reason="Request marked complete")
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.NOTE,
+            summary="Request marked as complete: nothing is missing now",
+            by=by,
+        )
+    return case

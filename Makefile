@@ -59,14 +59,16 @@ run: seed ## install, migrate, seed the demo data, then serve on http://127.0.0.
 # Tests always run Celery tasks eagerly, even when REDIS_URL is set (REDIS_URL alone would switch eager off and
 # make web tests wait for a worker); the worker tier test starts its own worker with eager off.
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
-test: install ## ruff check, then the whole pytest suite (honours DATABASE_URL / REDIS_URL / CHROMIUM_PATH)
+test: install ## ruff check, the import contracts, then the whole pytest suite (honours DATABASE_URL / REDIS_URL / CHROMIUM_PATH)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	@status=0; CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing the run"; exit 1; fi; \
 	exit $$status
 
-lint: install ## ruff check (reports only; never reformats)
+lint: install ## ruff check and the import contracts in .importlinter (reports only; never reformats)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # bench/run.py needs PostgreSQL: DATABASE_URL names the server (and a role with CREATEDB); it creates its own
 # ehcp_bench_<size> databases there, seeds them with seed_scale and writes bench/RESULTS.md.

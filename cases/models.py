@@ -289,6 +289,7 @@ class Case(models.Model):
             review_report_on=self.review_report_on,
             review_decided_on=self.review_decided_on,
             phase_transfer_done_on=self.phase_transfer_done_on,
+            advice=tuple(clock.as_request() for clock in self.advice_clocks.all()),
             date_of_birth=self.child.date_of_birth,
             closed_on=self.closed_on,
         )
@@ -535,6 +536,7 @@ class ReminderAudience(models.TextChoices):
     COORDINATOR = "coordinator", _("The coordinator")
     MANAGER = "manager", _("The coordinator's managers (the council's service managers)")
     FAMILY = "family", _("The family (parents, carers, the young person)")
+    ADVISER = "adviser", _("The person asked for advice (or their service's manager until it is allocated)")
 
 
 class ReminderTemplate(models.TextChoices):
@@ -682,3 +684,42 @@ class InvolvedProfessional(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.role} ({self.service})"
+
+
+class AdviceClock(models.Model):
+    """The time limit of one request for advice (reg 8(1)), kept with the case's other dates.
+
+    The advice app owns the request and what the adviser wrote; cases owns its clock, so every deadline rule, the
+    reminder sweep, the caseload and SEN2 read one table of deadline rows (code `advice`, ref = this row's ref).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="advice_clocks")
+    ref = models.CharField(max_length=60)
+    label = models.CharField(_("who was asked"), max_length=200)
+    # The day the body asked received the request: the six weeks run from here and do not restart when it is
+    # passed on to the right service.
+    requested_on = models.DateField()
+    received_on = models.DateField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+    # Reminders go to the adviser (or, until one is allocated, the service's manager); escalations to the manager.
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adviser_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Where the adviser acts on it (a path in the service), for the links in their reminders.
+    link = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "ref"], name="one_advice_clock_per_ref")]
+
+    def __str__(self) -> str:
+        return f"{self.label} from {self.requested_on}"
+
+    def as_request(self) -> statutory.AdviceRequest:
+        return statutory.AdviceRequest(
+            ref=self.ref, requested_on=self.requested_on, received_on=self.received_on, cancelled=self.cancelled
+        )

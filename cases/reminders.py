@@ -48,6 +48,7 @@ from django.utils import timezone
 from accounts.models import COUNCIL_ROLES, Role, User
 from cases import notices, selectors, statutory
 from cases.models import (
+    AdviceClock,
     Case,
     Deadline,
     FamilyContact,
@@ -91,11 +92,21 @@ def _staff_rules(code: Code, *before: int, on_the_day: bool = True, overdue: int
     return rules
 
 
+# The person asked for advice hears before it is due, on the day and the day after; ten days late, their
+# service's manager is told (the coordinator's own reminders above escalate to the council's managers).
+ADVISER_RULES: tuple[DefaultRule, ...] = (
+    DefaultRule(Code.ADVICE, -7, Audience.ADVISER.value, Template.DUE_SOON),
+    DefaultRule(Code.ADVICE, 0, Audience.ADVISER.value, Template.DUE_TODAY),
+    DefaultRule(Code.ADVICE, 1, Audience.ADVISER.value, Template.OVERDUE),
+    DefaultRule(Code.ADVICE, 10, Audience.ADVISER.value, Template.OVERDUE, escalate=True),
+)
+
 # Every statutory deadline in DOMAIN.md. The 0003 data migration installs the same list (a frozen copy, as
 # migrations must be); `install_default_rules` restores it on a database whose rows were flushed.
 DEFAULT_RULES: tuple[DefaultRule, ...] = (
     *_staff_rules(Code.ASSESSMENT_DECISION, 7),
     *_staff_rules(Code.ADVICE, 7, overdue=3),
+    *ADVISER_RULES,
     *_staff_rules(Code.ISSUE_DECISION, 7, on_the_day=False),
     DefaultRule(Code.DRAFT_RESPONSE, -3, _FAMILY, Template.FAMILY_DRAFT_WINDOW),
     DefaultRule(Code.DRAFT_RESPONSE, 1, _RESPONSIBLE, Template.WINDOW_CLOSED),
@@ -111,6 +122,11 @@ DEFAULT_RULES: tuple[DefaultRule, ...] = (
     *_staff_rules(Code.PHASE_TRANSFER, 60, 14, on_the_day=False),
     *_staff_rules(Code.REASSESSMENT_DECISION, 7),
     *_staff_rules(Code.REASSESSMENT_PLAN, 14, 7),
+)
+
+ADVISER_ACTION = (
+    "Send your advice through the online form by this date. If something stops you (the child missed an "
+    "appointment, you are not the right service), say so in the form now so the coordinator can act."
 )
 
 # What a member of staff should do about each time limit: the "what to do" line of the staff reminders.
@@ -262,6 +278,7 @@ def sweep_reminders(*, today: date | None = None) -> int:
                 "rule__escalate",
                 "deadline_id",
                 "deadline__code",
+                "deadline__ref",
                 "deadline__due_on",
                 "deadline__case_id",
                 "deadline__case__reference",
@@ -359,6 +376,8 @@ class _People:
     managers: dict[int, list[User]]  # council id -> active service managers
     family_users: dict[int, list[User]]  # case id -> active family / young person members with accounts
     contacts: dict[int, list[FamilyContact]]  # child id -> family contacts without accounts
+    # (case id, deadline ref) -> the clock of a request for advice, with its adviser and their manager
+    advisers: dict[tuple[int, str], AdviceClock]
 
     @classmethod
     def load(cls, *, run: uuid.UUID) -> _People:
@@ -411,7 +430,18 @@ class _People:
             .order_by("id")
         ):
             contacts[contact.child_id].append(contact)
-        return cls(staff=staff, managers=managers, family_users=family_users, contacts=contacts)
+        # Asked every time too, for the same reason: the advisers of this run's requests for advice.
+        advisers = {
+            (clock.case_id, clock.ref): clock
+            for clock in AdviceClock.objects.filter(
+                case_id__in=this_run.filter(deadline__code=Code.ADVICE).values("deadline__case_id")
+            )
+            .select_related("adviser", "adviser_manager")
+            .order_by("id")
+        }
+        return cls(
+            staff=staff, managers=managers, family_users=family_users, contacts=contacts, advisers=advisers
+        )
 
 
 def _messages_for(row, people: _People, today: date, case_url) -> list[notifications.Outgoing]:
@@ -473,6 +503,17 @@ def _messages_for(row, people: _People, today: date, case_url) -> list[notificat
                     **base,
                 )
             )
+    elif audience == Audience.ADVISER:
+        clock = people.advisers.get((row.deadline__case_id, row.deadline__ref))
+        adviser, manager = (clock.adviser, clock.adviser_manager) if clock else (None, None)
+        adviser = adviser if adviser is not None and adviser.is_active else None
+        manager = manager if manager is not None and manager.is_active else None
+        staff = [adviser or manager] if (adviser or manager) else []
+        # An adviser's overdue request is escalated to their own service's manager, who allocates the work.
+        managers = [manager] if manager else []
+        staff_data = {**staff_data, "label": clock.label if clock else staff_data["label"], "action": ADVISER_ACTION}
+        if clock is not None and clock.link:
+            base = {**base, "link": settings.SITE_URL.rstrip("/") + clock.link}
     elif audience == Audience.COORDINATOR:
         staff = [active_coordinator] if active_coordinator else []
     elif audience == Audience.MANAGER:

@@ -40,6 +40,7 @@ from cases.services.lifecycle import (
     mark_request_complete,
     mark_request_incomplete,
     recompute_deadlines,
+    record_advice_clock,
     record_exception,
     refresh_deadline_statuses,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "record_request_details",
     "update_child_details",
     "recompute_deadlines",
+    "record_advice_clock",
     "refresh_deadline_statuses",
     "case_transition",
     "record_exception",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from cases import letters, notices, selectors, statutory, tasks, workflow
 from cases.models import (
+    AdviceClock,
     Case,
     Deadline,
     DeadlineException,
@@ -255,3 +256,43 @@ def mark_request_complete(*, case: Case, by: User) -> Case:
             by=by,
         )
     return case
+
+
+def record_advice_clock(
+    *,
+    case: Case,
+    ref: str,
+    label: str,
+    requested_on: date,
+    by: User | None,
+    received_on: date | None = None,
+    cancelled: bool = False,
+    adviser: User | None = None,
+    adviser_manager: User | None = None,
+    link: str = "",
+) -> Deadline:
+    """Start, move on, meet or cancel the time limit of one request for advice; returns its deadline row.
+
+    Called by the advice app with the whole state of the request each time it changes (sent, allocated, passed
+    on, submitted, withdrawn), inside its own transaction: the case is locked, the clock and the deadline rows
+    change together, and `requested_on` never moves once set (reg 8(1) runs from the first receipt).
+    """
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        clock = AdviceClock.objects.select_for_update().filter(case=case, ref=ref).first()
+        if clock is None:
+            clock = AdviceClock(case=case, ref=ref, requested_on=requested_on)
+        values = {
+            "label": label[:200],
+            "received_on": received_on,
+            "cancelled": cancelled,
+            "adviser": adviser,
+            "adviser_manager": adviser_manager,
+            "link": link,
+        }
+        if clock.pk is None or any(getattr(clock, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(clock, name, value)
+            _save_with_history(clock, by=by)
+        rows = recompute_deadlines(case=case, by=by)
+    return next(row for row in rows if row.code == statutory.DeadlineCode.ADVICE and row.ref == ref)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from cases import reminders, services, statutory, tasks
-from cases.models import Deadline, ReminderRule, ReminderSent
+from cases.models import AdviceClock, Deadline, ReminderRule, ReminderSent
 from notifications import templates_registry
 from notifications.models import Channel, Message, State
 from tests import factories
@@ -89,6 +89,10 @@ WORKED = [
     ("advice", -7, "responsible", date(2028, 3, 2), date(2028, 2, 24)),  # across 29 February 2028
     ("advice", 0, "responsible", date(2026, 11, 1), date(2026, 11, 1)),  # a Sunday
     ("advice", 3, "responsible", date(2026, 1, 31), date(2026, 2, 3)),  # Saturday 31 January -> Tuesday
+    ("advice", -7, "adviser", date(2026, 12, 7), date(2026, 11, 30)),
+    ("advice", 0, "adviser", date(2026, 2, 28), date(2026, 2, 28)),  # a Saturday
+    ("advice", 1, "adviser", date(2026, 3, 31), date(2026, 4, 1)),  # into next month
+    ("advice", 10, "adviser", date(2026, 12, 28), date(2027, 1, 7)),  # across the year end, to the manager
     ("issue_decision", -7, "responsible", date(2026, 5, 4), date(2026, 4, 27)),  # due on a bank holiday
     ("draft_response", -3, "family", date(2026, 4, 1), date(2026, 3, 29)),  # the clocks go forward that day
     ("draft_response", 1, "responsible", date(2026, 12, 31), date(2027, 1, 1)),  # New Year's Day
@@ -135,9 +139,14 @@ def test_every_statutory_deadline_has_a_default_reminder():
     assert {r.code for r in reminders.DEFAULT_RULES} == {c.value for c in statutory.DeadlineCode}
 
 
-def test_the_migration_installs_the_same_defaults():
-    migration = importlib.import_module("cases.migrations.0003_reminders")
-    assert sorted(migration.DEFAULT_RULES) == sorted(
+def test_the_migrations_install_the_same_defaults():
+    first = importlib.import_module("cases.migrations.0003_reminders")
+    advisers = importlib.import_module("cases.migrations.0007_advice_clock")
+    installed = list(first.DEFAULT_RULES) + [
+        ("advice", offset, "adviser", template, escalate)
+        for offset, template, escalate in advisers.ADVISER_RULES
+    ]
+    assert sorted(installed) == sorted(
         (r.code, r.offset_days, r.audience, r.template, r.escalate) for r in reminders.DEFAULT_RULES
     )
 
@@ -148,14 +157,31 @@ def test_each_default_rule_fires_on_its_worked_date(
 ):
     assert sends_on - due_on == timedelta(days=offset)  # the table itself is consistent
     fired = rule(code, offset, audience)
+    ref = ""
+    if code == "advice":
+        # As the advice app leaves a request for advice: its clock names the adviser and their manager.
+        ref = "advice:1"
+        AdviceClock.objects.create(
+            case=family_case,
+            ref=ref,
+            label="Psychological advice from the educational psychology service",
+            requested_on=due_on - timedelta(weeks=6),
+            adviser=factories.UserFactory(
+                role=Role.SPECIALIST, discipline="educational_psychology", email="howard@ep.example"
+            ),
+            adviser_manager=factories.UserFactory(
+                role=Role.SPECIALIST, discipline="educational_psychology", email="lead@ep.example"
+            ),
+            link="/advice/",
+        )
     if offset <= 0:
-        deadline = only_deadline(family_case, code, due_on)
+        deadline = only_deadline(family_case, code, due_on, ref=ref)
     elif code in statutory.WINDOW_CODES:
         # The family's window ran its course: the deadline service marks it met on its last day.
         deadline = only_deadline(family_case, code, due_on, status=Status.MET, met_on=due_on)
     else:
         # Past its day a duty is reminded about once refresh_deadline_statuses has marked it missed.
-        deadline = only_deadline(family_case, code, due_on, status=Status.MISSED)
+        deadline = only_deadline(family_case, code, due_on, status=Status.MISSED, ref=ref)
 
     reminders.sweep_reminders(today=sends_on - timedelta(days=1))
     assert not ReminderSent.objects.filter(deadline=deadline, rule=fired).exists()
@@ -169,6 +195,13 @@ def test_each_default_rule_fires_on_its_worked_date(
     ]
     if audience == "family":
         assert who(mine) == ["meera@example.org", "parent@example.org"]
+    elif audience == "adviser" and fired.escalate:
+        # Ten days late, the adviser's own service manager hears, not the council's.
+        assert who(mine) == ["howard@ep.example", "lead@ep.example"]
+        assert {m.template for m in mine if m.recipient.email == "lead@ep.example"} == {"reminder.escalation"}
+        mine = [m for m in mine if m.recipient.email == "howard@ep.example"]
+    elif audience == "adviser":
+        assert who(mine) == ["howard@ep.example"]
     elif fired.escalate:
         assert who(mine) == ["laura@council.example", "susan@council.example"]
         assert {m.template for m in mine if m.recipient == manager} == {"reminder.escalation"}
@@ -178,7 +211,12 @@ def test_each_default_rule_fires_on_its_worked_date(
     for message in mine:
         assert message.data["reference"] == family_case.reference
         assert message.data["due_on"] == f"{due_on:%A %-d %B %Y}"
-        assert message.link.endswith(f"/cases/{family_case.reference}/")
+        if audience == "adviser":
+            # The adviser's link is to where they give the advice, and says what to do.
+            assert message.link.endswith("/advice/")
+            assert message.data["action"] == reminders.ADVISER_ACTION
+        else:
+            assert message.link.endswith(f"/cases/{family_case.reference}/")
         rendered = templates_registry.render(message.template, message.data, link=message.link)
         assert family_case.reference in rendered.body
         assert "{{" not in rendered.subject + rendered.body + rendered.sms
@@ -225,12 +263,14 @@ def test_advice_overdue_3_days_after_31_january_is_escalated_to_the_service_mana
     factories.staff(Role.SERVICE_MANAGER, case.council, is_active=False)  # nor does one who has left
     factories.staff(Role.BUSINESS_SUPPORT, case.council)  # nor business support
     advice = only_deadline(case, "advice", date(2026, 1, 31), ref="advice-7")
-    assert reminders.sweep_reminders(today=date(2026, 1, 31)) == 1  # due today, to the coordinator
+    # Due today: the coordinator's reminder and the adviser's (this request has no clock, so no adviser hears).
+    assert reminders.sweep_reminders(today=date(2026, 1, 31)) == 2
     advice.status = Status.MISSED  # as refresh_deadline_statuses leaves it on 1 February
     advice.save()
     before = {m.pk for m in messages(advice)}
 
-    assert reminders.sweep_reminders(today=date(2026, 2, 2)) == 0
+    # The adviser's "a day late" (1 February) catches up; it has nobody to go to.
+    assert reminders.sweep_reminders(today=date(2026, 2, 2)) == 1
     assert reminders.sweep_reminders(today=date(2026, 2, 3)) == 1
     sent = [m for m in messages(advice) if m.pk not in before]
     assert [(m.recipient, m.template) for m in sent] == [
@@ -516,13 +556,14 @@ def test_the_sweep_costs_the_same_queries_for_3_or_30_reminders(
         else:
             only_deadline(case, "final_plan", date(2026, 4, 5))  # 7 days before
     with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as captured:
-        # Each three cases: the family's reminder; the advice overdue and (catching up) its "due today"; the
-        # final plan's "7 days before".
-        assert reminders.sweep_reminders(today=date(2026, 3, 29)) == how_many // 3 * 4
+        # Each three cases: the family's reminder; the advice overdue and (catching up) its "due today", with the
+        # adviser's "due today" and "a day late" (this request has no clock: nobody to send them to); the final
+        # plan's "7 days before".
+        assert reminders.sweep_reminders(today=date(2026, 3, 29)) == how_many // 3 * 6
     # Family: a user and a contact; advice: due today, overdue, the escalation; final plan: the coordinator.
     assert len(messages()) == how_many // 3 * 6
-    # insert-select, read back, managers, family members, contacts, the messages (plus the savepoint pair)
-    assert len(captured) == 8
+    # insert-select, read back, managers, family members, contacts, advisers, the messages (and a savepoint pair)
+    assert len(captured) == 9
     with django_assert_max_num_queries(3):  # the same sweep again: one insert-select that inserts nothing
         assert reminders.sweep_reminders(today=date(2026, 3, 29)) == 0
 

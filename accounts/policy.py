@@ -91,6 +91,40 @@ ACTIONS: dict[str, Rule] = {
     "upload_document": _rule(EVERYONE - {ADMIN}, "Add a document to the case"),
     "mark_document_staff_only": _rule(COUNCIL_STAFF, "Keep a document from the family (staff only)"),
     "withdraw_document": _rule(CASEWORK, "Withdraw a document added by mistake (kept in history)"),
+    # --- specialist advice (advice app) ------------------------------------------------------------------------
+    "plan_advice": _rule(CASEWORK, "See what advice the law requires for a case and who could give it"),
+    "request_advice": _rule({COORDINATOR, MANAGER}, "Ask a person or a service for advice on a case"),
+    "withdraw_advice_request": _rule({COORDINATOR, MANAGER}, "Withdraw a request for advice, with a reason"),
+    "record_advice_reuse": _rule(
+        {COORDINATOR, MANAGER}, "Reuse existing advice when its author, the council and the family agree"
+    ),
+    "share_advice_with_family": _rule({COORDINATOR, MANAGER}, "Share submitted advice with the family"),
+    "view_advice": _rule(
+        COUNCIL_STAFF | PROFESSIONALS | FAMILY_SIDE,
+        "Read the requests for advice and submitted advice on a case",
+    ),
+    "view_ras": _rule(
+        COUNCIL_STAFF | PROFESSIONALS, "See the RAS profile, points and suggested band of a case"
+    ),
+    "view_advice_inbox": _rule(
+        {SPECIALIST, SENCO, PARENT, YOUNG_PERSON} | CASEWORK,
+        "See the requests for advice addressed to them or their service",
+        on_case=False,
+    ),
+    # Whether this person was asked (or their service was) is checked on the request itself (advice.selectors).
+    "give_advice": _rule(
+        {SPECIALIST, SENCO, PARENT, YOUNG_PERSON, COORDINATOR, MANAGER},
+        "Fill in and submit advice they were asked for",
+        on_case=False,
+    ),
+    "allocate_advice": _rule(
+        {SPECIALIST, SENCO},
+        "Allocate a request to their service to one of its staff (team leads)",
+        on_case=False,
+    ),
+    "manage_ras_scheme": _rule(
+        {ADMIN, MANAGER}, "Set the council's RAS scale, weights, bands and amounts", on_case=False
+    ),
 }
 
 # What each role sees of a case. A field not listed for a role is left out of its pages and API responses.

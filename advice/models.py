@@ -42,17 +42,55 @@ class RequestStatus(models.TextChoices):
 OPEN_STATUSES = (RequestStatus.SENT, RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS)
 
 
+class AdviceSettings(models.Model):
+    """A council's choices for advice: configuration with history, edited in the support admin."""
+
+    council = models.OneToOneField("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    # Reg 6(4) lets existing advice be reused; councils set how old it may be (Ealing: 12 months).
+    reuse_max_age_months = models.PositiveSmallIntegerField(default=12)
+    # How long an adviser can still open the case after their request closes (to answer questions about it).
+    access_days_after_close = models.PositiveSmallIntegerField(default=28)
+    # Advisers on a case read each other's submitted advice, so goals can be aligned.
+    advisers_read_each_other = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Advice settings for {self.council_id}"
+
+
+class AdviceTeam(models.Model):
+    """A service that gives advice (the EP service, a trust's SALT team): its leads allocate what it is asked."""
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="advice_teams"
+    )
+    kinds = models.JSONField(_("kinds of advice it gives"), default=list)
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="advice_teams_led")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="advice_teams", blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AdviceRequest(models.Model):
     """One request for advice (reg 6(1)), to a named person or to a service whose manager allocates it."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="advice_requests")
     kind = models.CharField(_("kind of advice"), max_length=40, choices=KIND_CHOICES)
-    # Who was asked: a person, or a service (an organisation: the EP service, a trust's SALT team, the school).
+    # Who was asked: a named person, or a service (an advice team, whose leads allocate it to one of its staff).
     asked_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    asked_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    asked_team = models.ForeignKey(
+        AdviceTeam, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
     )
     # The person in the service who writes it, once allocated (or the named person).
     allocated_to = models.ForeignKey(
@@ -85,12 +123,12 @@ class AdviceRequest(models.Model):
         ordering = ["sent_on", "id"]
         indexes = [
             models.Index(fields=["allocated_to", "status"]),
-            models.Index(fields=["asked_organisation", "status"]),
+            models.Index(fields=["asked_team", "status"]),
             models.Index(fields=["case", "status"]),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(asked_user__isnull=False) | Q(asked_organisation__isnull=False),
+                condition=Q(asked_user__isnull=False) | Q(asked_team__isnull=False),
                 name="advice_request_asks_someone",
             )
         ]
@@ -112,17 +150,20 @@ class Referral(models.Model):
     """A request passed on to another service (sent to the wrong team): its clock does not restart."""
 
     request = models.ForeignKey(AdviceRequest, on_delete=models.PROTECT, related_name="referrals")
-    from_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    from_team = models.ForeignKey(
+        AdviceTeam, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    to_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_team = models.ForeignKey(AdviceTeam, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
-        return f"Passed on to {self.to_organisation_id}: {self.reason[:40]}"
+        return f"Passed on to {self.to_team_id}: {self.reason[:40]}"
 
 
 class ReuseAgreement(models.Model):

@@ -1,6 +1,7 @@
 """Who works on a case: the coordinator, the team, invitations, the professionals already involved."""
 
 import dataclasses
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -223,3 +224,56 @@ def lightest_educational_psychologist(*, council_id: int) -> User | None:
         .order_by("open_cases", "full_name", "pk")
         .first()
     )
+
+
+def grant_case_access(
+    *,
+    case: Case,
+    role: str,
+    by: User | None,
+    reason: str,
+    user: User | None = None,
+    organisation: Organisation | None = None,
+) -> CaseTeamMember:
+    """Put someone on the team because a feature's use case needs them there (an adviser asked for advice).
+
+    The feature's service has checked its own permission first; this records who let them in and why. Someone
+    already on the team in that role keeps their membership, open-ended again if it was due to end.
+    """
+    if (user is None) == (organisation is None):
+        raise ServiceError("Give a person or an organisation")
+    with transaction.atomic():
+        current = (
+            selectors.active_memberships(on=selectors.today())
+            .select_for_update()
+            .filter(case=case, role=role, user=user, organisation=organisation)
+            .first()
+        )
+        if current is not None:
+            if current.ends_on is not None:
+                current.ends_on = None
+                _save_with_history(current, by=by, reason=reason)
+            return current
+        member = _add_member(
+            case=case, user=user, organisation_id=organisation.pk if organisation else None, role=role, by=by
+        )
+        who = user.full_name if user else organisation.name
+        _timeline(
+            case=case,
+            kind=TimelineEvent.Kind.TEAM,
+            summary=f"{who} joined the team as {TeamRole(role).label.lower()}: {reason}",
+            by=by,
+            family=False,
+        )
+    return member
+
+
+def end_case_access(*, member: CaseTeamMember, on: date, by: User | None, reason: str) -> CaseTeamMember:
+    """End a membership a feature granted, on a day that may be in the future (access lasts until then)."""
+    with transaction.atomic():
+        member = CaseTeamMember.objects.select_for_update().get(pk=member.pk)
+        if member.ends_on is not None and member.ends_on <= on:
+            return member
+        member.ends_on = on
+        _save_with_history(member, by=by, reason=reason)
+    return member

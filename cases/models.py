@@ -481,6 +481,7 @@ class CaseDocument(models.Model):
         SOCIAL_CARE = "social_care", _("Social care report")
         CHILD_VIEWS = "child_views", _("Child or young person's views")
         PARENT_VIEWS = "parent_views", _("Parent or carer's views")
+        ADVICE = "advice", _("Advice for the assessment")
         LETTER = "letter", _("Letter")
         OTHER = "other", _("Other")
 

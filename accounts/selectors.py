@@ -77,3 +77,16 @@ def charities_for(*, council: Organisation) -> QuerySet[Organisation]:
 
 def email_in_use(email: str) -> bool:
     return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def advisers_for(*, council_id: int) -> QuerySet[User]:
+    """People a council may ask for advice by name: specialists and SENCos of the council and its area."""
+    return (
+        User.objects.filter(
+            Q(organisation_id=council_id) | Q(organisation__council_id=council_id),
+            role__in=[Role.SPECIALIST, Role.SENCO],
+            is_active=True,
+        )
+        .select_related("organisation")
+        .order_by("full_name")
+    )

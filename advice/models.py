@@ -108,6 +108,8 @@ class AdviceRequest(models.Model):
     # The day the body asked received the request: reg 8(1)'s six weeks run from here, and a request passed on to
     # the right service keeps it.
     sent_on = models.DateField(_("date sent"))
+    # Copied from the request's deadline row in cases (six weeks from sent_on), so inboxes sort by it.
+    due_on = models.DateField(null=True, blank=True)
     note = models.TextField(_("note to the adviser"), blank=True)
     declined_reason = models.TextField(blank=True)
     withdrawn_reason = models.TextField(blank=True)
@@ -128,7 +130,7 @@ class AdviceRequest(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(asked_user__isnull=False) | Q(asked_team__isnull=False),
+                condition=Q(asked_user__isnull=False) | Q(asked_team__isnull=False) | Q(status="reused"),
                 name="advice_request_asks_someone",
             )
         ]

@@ -722,5 +722,8 @@ class AdviceClock(models.Model):
 
     def as_request(self) -> statutory.AdviceRequest:
         return statutory.AdviceRequest(
-            ref=self.ref, requested_on=self.requested_on, received_on=self.received_on, cancelled=self.cancelled
+            ref=self.ref,
+            requested_on=self.requested_on,
+            received_on=self.received_on,
+            cancelled=self.cancelled,
         )

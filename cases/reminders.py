@@ -511,7 +511,11 @@ def _messages_for(row, people: _People, today: date, case_url) -> list[notificat
         staff = [adviser or manager] if (adviser or manager) else []
         # An adviser's overdue request is escalated to their own service's manager, who allocates the work.
         managers = [manager] if manager else []
-        staff_data = {**staff_data, "label": clock.label if clock else staff_data["label"], "action": ADVISER_ACTION}
+        staff_data = {
+            **staff_data,
+            "label": clock.label if clock else staff_data["label"],
+            "action": ADVISER_ACTION,
+        }
         if clock is not None and clock.link:
             base = {**base, "link": settings.SITE_URL.rstrip("/") + clock.link}
     elif audience == Audience.COORDINATOR:

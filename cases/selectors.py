@@ -12,8 +12,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, Role, User
-from cases import statutory, workflow
-from cases.models import Case, CaseDocument, CaseTeamMember, Deadline, InvolvedProfessional, TimelineEvent
+from cases import policy, statutory, workflow
+from cases.models import (
+    Case,
+    CaseDocument,
+    CaseTeamMember,
+    Deadline,
+    InvolvedProfessional,
+    TeamRole,
+    TimelineEvent,
+)
 from notifications import selectors as notification_selectors
 
 RED_DAYS = 7
@@ -312,3 +320,69 @@ def prefetch_open_deadlines() -> Prefetch:
         queryset=Deadline.objects.filter(met_on__isnull=True).exclude(status="cancelled").order_by("due_on"),
         to_attr="open_deadlines",
     )
+
+
+def memberships_of(*, case: Case, users) -> list[CaseTeamMember]:
+    """The current team memberships of these people on this case (for a feature ending the access it gave)."""
+    return list(
+        active_memberships(on=today())
+        .filter(case=case, user__in=[u.pk for u in users])
+        .select_related("user")
+    )
+
+
+def year_group(*, case: Case) -> int:
+    """The child's school year today (Reception is 0), from the date of birth."""
+    return statutory.year_group(case.child.date_of_birth, today())
+
+
+def professionals_of(*, case: Case) -> list[InvolvedProfessional]:
+    """The professionals already involved (from the request or added by staff), still involved."""
+    return list(case.professionals.filter(withdrawn_at__isnull=True).order_by("added_at", "id"))
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    received_on: date
+    requested_by: str
+    primary_need: str
+    secondary_need: str
+    summary: str
+
+
+def request_summary(*, case: Case, user: User) -> RequestSummary | None:
+    """What the request says about the child's needs, for those whose work needs it (advisers, panel)."""
+    if not policy.sees(user, "request_summary"):
+        return None
+    return RequestSummary(
+        received_on=case.received_on,
+        requested_by=case.get_requested_by_display(),
+        primary_need=case.get_primary_need_display(),
+        secondary_need=case.get_secondary_need_display(),
+        summary=case.summary,
+    )
+
+
+def documents_for(*, case: Case, user: User) -> list[CaseDocument]:
+    """The case documents this person may read (staff-only ones for council staff only)."""
+    documents = CaseDocument.objects.filter(case=case, withdrawn_at__isnull=True).select_related(
+        "uploaded_by"
+    )
+    if policy.council_of(user) is None:
+        documents = documents.filter(visible_to_family=True)
+    return list(documents.order_by("-uploaded_at", "-id"))
+
+
+def family_accounts(*, case: Case) -> list[User]:
+    """The parents, carers and young person on the case team with an account (to ask for the family's advice)."""
+    members = (
+        active_memberships(on=today())
+        .filter(
+            case=case,
+            role__in=[TeamRole.FAMILY, TeamRole.YOUNG_PERSON],
+            user__isnull=False,
+            user__is_active=True,
+        )
+        .select_related("user")
+    )
+    return [member.user for member in members]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "notifications",
     "cases",
     "forms_ersa",
+    "advice",
     "demo",
 ]
 

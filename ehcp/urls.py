@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("request/", include("forms_ersa.urls")),
+    path("advice/", include("advice.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("ehcp.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,6 +12,7 @@ from cases.services.documents import (
     council_of,
     file_document,
     log_access,
+    share_document_with_family,
     withdraw_document,
 )
 from cases.services.intake import (
@@ -104,6 +105,7 @@ __all__ = [
     "file_document",
     "add_case_note",
     "add_document",
+    "share_document_with_family",
     "withdraw_document",
     "log_access",
     "council_of",

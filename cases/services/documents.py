@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, User
-from cases import selectors
+from cases import policy, selectors
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
     AccessLog,
@@ -122,3 +122,21 @@ def council_of(user: User) -> Organisation | None:
     if user.organisation and user.organisation.kind == OrganisationKind.COUNCIL:
         return user.organisation
     return None
+
+
+def share_document_with_family(*, document_id: int, by: User) -> CaseDocument:
+    """Let the family read a document the service filed for staff (advice, once the council shares it)."""
+    with transaction.atomic():
+        document = CaseDocument.objects.select_for_update().select_related("case").get(pk=document_id)
+        policy.require(by, "share_advice_with_family", document.case)
+        if document.visible_to_family:
+            return document
+        document.visible_to_family = True
+        _save_with_history(document, by=by, reason="Shared with the family")
+        _timeline(
+            case=document.case,
+            kind=TimelineEvent.Kind.DOCUMENT,
+            summary=f"Document shared with the family: {document.name}",
+            by=by,
+        )
+    return document

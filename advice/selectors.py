@@ -1,0 +1,379 @@
+"""Every read of advice a page or the API shows, scoped to what the acting user may see.
+
+Council staff see the advice on their council's cases. An adviser sees the requests made to them, allocated to
+them or made to a service they lead, for as long as they can still open the case (the request is open, plus the
+period the council sets); anyone else gets a 404.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from advice import definitions, ras
+from advice.models import (
+    OPEN_STATUSES,
+    AdviceRequest,
+    AdviceSettings,
+    AdviceSubmission,
+    AdviceTeam,
+    RasLevel,
+    RasScheme,
+    RasScore,
+    RequestStatus,
+)
+from cases import policy
+from cases import selectors as case_selectors
+from cases.models import Case
+
+
+def settings_for(*, council_id: int) -> AdviceSettings:
+    """The council's advice settings, or the defaults until an administrator sets them."""
+    return AdviceSettings.objects.filter(council_id=council_id).first() or AdviceSettings(
+        council_id=council_id
+    )
+
+
+# --- requests -----------------------------------------------------------------------------------------------
+
+
+def requests_for(*, user: User) -> QuerySet[AdviceRequest]:
+    council = policy.council_of(user)
+    if council is not None:
+        return AdviceRequest.objects.filter(case__council_id=council.pk)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return AdviceRequest.objects.none()
+    asked = Q(asked_user=user) | Q(allocated_to=user) | Q(asked_team__leads=user)
+    return AdviceRequest.objects.filter(asked, case__in=case_selectors.cases_for(user=user)).distinct()
+
+
+def inbox(*, user: User) -> list[AdviceRequest]:
+    """Open requests for this adviser (or their service, unallocated), nearest due date first."""
+    if not policy.role_may(user, "view_advice_inbox"):
+        return []
+    rows = (
+        requests_for(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related(
+            "case", "case__child", "case__coordinator", "asked_team", "asked_user", "allocated_to"
+        )
+        .order_by("due_on", "sent_on", "id")
+    )
+    if policy.council_of(user) is not None:
+        # Council staff's inbox is their own: requests they were asked, not every request of the council.
+        rows = rows.filter(Q(asked_user=user) | Q(allocated_to=user) | Q(asked_team__leads=user))
+    return list(rows)
+
+
+def request_for(*, user: User, request_id: int) -> AdviceRequest:
+    request = (
+        requests_for(user=user)
+        .select_related(
+            "case",
+            "case__child",
+            "case__coordinator",
+            "case__council",
+            "asked_team",
+            "asked_user",
+            "allocated_to",
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise Http404("No request for advice found")
+    return request
+
+
+def open_request_exists(
+    *, case: Case, kind: str, asked_user: User | None, asked_team: AdviceTeam | None
+) -> bool:
+    return AdviceRequest.objects.filter(
+        case=case, kind=kind, status__in=OPEN_STATUSES, asked_user=asked_user, asked_team=asked_team
+    ).exists()
+
+
+def people_still_asked(*, case: Case, excluding: AdviceRequest) -> set[User]:
+    """Advisers on this case's other open requests: closing one request must not end their access."""
+    people: set[User] = set()
+    for request in (
+        AdviceRequest.objects.filter(case=case, status__in=OPEN_STATUSES)
+        .exclude(pk=excluding.pk)
+        .select_related("asked_user", "allocated_to")
+        .prefetch_related("asked_team__leads")
+    ):
+        people |= {p for p in (request.asked_user, request.allocated_to) if p is not None}
+        if request.asked_team_id:
+            people |= set(request.asked_team.leads.all())
+    return people
+
+
+def team_staff(*, team: AdviceTeam) -> QuerySet[User]:
+    return User.objects.filter(Q(advice_teams_led=team) | Q(advice_teams=team), is_active=True).distinct()
+
+
+def teams_for(*, council_id: int, kind: str | None = None) -> list[AdviceTeam]:
+    teams = AdviceTeam.objects.filter(council_id=council_id, is_active=True).order_by("name")
+    return [team for team in teams if kind is None or kind in team.kinds]
+
+
+def teams_led_by(*, user: User) -> list[AdviceTeam]:
+    return list(AdviceTeam.objects.filter(leads=user, is_active=True).order_by("name"))
+
+
+# --- the case page and the planning page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    request: AdviceRequest
+    latest: AdviceSubmission | None
+    days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0 and self.request.is_open
+
+
+def case_requests(*, case: Case, user: User) -> list[RequestRow]:
+    """Every request for advice on a case with its state, days left and latest submitted advice; fixed queries."""
+    if not policy.can(user, "view_advice", case, known_in_scope=True):
+        return []
+    submitted = AdviceSubmission.objects.filter(submitted_at__isnull=False).order_by("-number")
+    requests = (
+        AdviceRequest.objects.filter(case=case)
+        .select_related("asked_team", "asked_user", "allocated_to")
+        .prefetch_related(Prefetch("submissions", queryset=submitted, to_attr="sent_versions"))
+        .order_by("sent_on", "id")
+    )
+    if policy.council_of(user) is None:
+        # Advisers and families see other advice only once it is sent, and the family only what was shared.
+        requests = requests.exclude(status=RequestStatus.WITHDRAWN)
+    today = case_selectors.today()
+    rows = []
+    for request in requests:
+        latest = request.sent_versions[0] if request.sent_versions else None
+        if latest is not None and user.role in policy.FAMILY_SIDE and latest.shared_with_family_at is None:
+            latest = None
+        days = (request.due_on - today).days if request.due_on and request.is_open else None
+        rows.append(RequestRow(request=request, latest=latest, days_left=days))
+    return rows
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    definition: definitions.Definition
+    requests: list[AdviceRequest]
+    professionals: list
+
+
+def advice_plan(*, case: Case, user: User) -> list[Suggestion]:
+    """What reg 6(1) requires for this case, each with the requests already made and the professionals named."""
+    policy.require(user, "plan_advice", case, known_in_scope=True)
+    year_group = case_selectors.year_group(case=case)
+    wanted = definitions.reg_6_1_checklist(year_group=year_group)
+    requests = list(
+        AdviceRequest.objects.filter(case=case)
+        .exclude(status=RequestStatus.WITHDRAWN)
+        .select_related("asked_team", "asked_user")
+    )
+    professionals = case_selectors.professionals_of(case=case)
+    return [
+        Suggestion(
+            definition=d,
+            requests=[r for r in requests if r.kind == d.kind],
+            professionals=[p for p in professionals if _suits(p, d)],
+        )
+        for d in wanted
+    ]
+
+
+_ROLE_WORDS = {
+    definitions.Kind.PSYCHOLOGICAL: ("psycholog",),
+    definitions.Kind.MEDICAL: ("paediatric", "doctor", "nurse", "camhs", "health", "gp"),
+    definitions.Kind.SOCIAL_CARE: ("social",),
+    definitions.Kind.EDUCATIONAL: ("senco", "teacher", "head"),
+    definitions.Kind.SPEECH_AND_LANGUAGE: ("speech", "salt", "language"),
+    definitions.Kind.OCCUPATIONAL_THERAPY: ("occupational", " ot"),
+}
+
+
+def _suits(professional, definition: definitions.Definition) -> bool:
+    words = _ROLE_WORDS.get(definition.kind, ())
+    text = f" {professional.role} {professional.service}".lower()
+    return any(word in text for word in words)
+
+
+# --- reading advice -----------------------------------------------------------------------------------------
+
+
+def submission_for(*, user: User, submission_id: int) -> AdviceSubmission:
+    """A submitted advice this person may read: council staff, its author, or (if the council allows) another
+    adviser on the same case; the family once it is shared. 404 otherwise, and never a draft of someone else's."""
+    submission = (
+        AdviceSubmission.objects.filter(pk=submission_id)
+        .select_related("request", "request__case", "request__case__child", "document")
+        .first()
+    )
+    if submission is None:
+        raise Http404("No advice found")
+    case = submission.request.case
+    if not case_selectors.cases_for(user=user).filter(pk=case.pk).exists():
+        raise Http404("No advice found")
+    if policy.council_of(user) is not None:
+        return submission
+    if submission.author_id == user.pk or user.pk in {
+        submission.request.asked_user_id,
+        submission.request.allocated_to_id,
+    }:
+        return submission
+    if submission.submitted_at is None:
+        raise Http404("No advice found")
+    if user.role in policy.FAMILY_SIDE and submission.shared_with_family_at is not None:
+        return submission
+    if (
+        user.role in policy.PROFESSIONALS
+        and settings_for(council_id=case.council_id).advisers_read_each_other
+    ):
+        return submission
+    raise Http404("No advice found")
+
+
+def other_advice(*, request: AdviceRequest, user: User) -> list[AdviceSubmission]:
+    """The advice other advisers have sent on this case, so goals can be aligned (if the council allows it)."""
+    if not settings_for(council_id=request.case.council_id).advisers_read_each_other:
+        return []
+    return list(
+        AdviceSubmission.objects.filter(request__case=request.case, submitted_at__isnull=False)
+        .exclude(request=request)
+        .exclude(
+            Exists(AdviceSubmission.objects.filter(supersedes=OuterRef("pk"), submitted_at__isnull=False))
+        )
+        .select_related("request")
+        .prefetch_related("needs", "outcomes", "provision")
+        .order_by("request__kind", "submitted_at")
+    )
+
+
+def draft_of(*, request: AdviceRequest) -> AdviceSubmission | None:
+    return request.submissions.filter(submitted_at__isnull=True).order_by("-number").first()
+
+
+def latest_submitted(*, request: AdviceRequest) -> AdviceSubmission | None:
+    return request.submissions.filter(submitted_at__isnull=False).order_by("-number").first()
+
+
+def current_submissions(*, case: Case) -> QuerySet[AdviceSubmission]:
+    """Each request's latest submitted advice (corrections replace what they correct), with the structured items:
+    what the draft plan is assembled from, in a fixed number of queries."""
+    return (
+        AdviceSubmission.objects.filter(request__case=case, submitted_at__isnull=False)
+        .exclude(
+            Exists(AdviceSubmission.objects.filter(supersedes=OuterRef("pk"), submitted_at__isnull=False))
+        )
+        .select_related("request", "document", "reused_document")
+        .prefetch_related("needs", "outcomes__needs", "provision", "ras_levels")
+        .order_by("request__sent_on", "request_id")
+    )
+
+
+# --- RAS ----------------------------------------------------------------------------------------------------
+
+
+def scheme_row_for(*, council_id: int, on: date) -> RasScheme | None:
+    return (
+        RasScheme.objects.filter(council_id=council_id, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def scheme_from(row: RasScheme) -> ras.Scheme:
+    config = row.config
+    return ras.Scheme(
+        name=row.name,
+        effective_from=row.effective_from,
+        levels=tuple(
+            ras.Level(int(lv["value"]), lv["label"], lv.get("descriptor", "")) for lv in config["levels"]
+        ),
+        weights={k: int(v) for k, v in config.get("weights", {}).items()},
+        caps={k: int(v) for k, v in config.get("caps", {}).items()},
+        bands=tuple(
+            ras.Band(
+                b["code"], b.get("label", b["code"]), int(b["min_points"]), Decimal(str(b["annual_amount"]))
+            )
+            for b in config.get("bands", [])
+        ),
+        combine=ras.Combine(config.get("combine", ras.Combine.HIGHEST.value)),
+        lead_disciplines=dict(config.get("lead_disciplines", {})),
+        setting_adjustments={k: Decimal(str(v)) for k, v in config.get("setting_adjustments", {}).items()},
+    )
+
+
+def scheme_for(*, council_id: int, on: date) -> ras.Scheme | None:
+    row = scheme_row_for(council_id=council_id, on=on)
+    return scheme_from(row) if row else None
+
+
+def current_ras_levels(*, case: Case) -> QuerySet[RasLevel]:
+    return (
+        RasLevel.objects.filter(submission__request__case=case, submission__submitted_at__isnull=False)
+        .exclude(
+            Exists(
+                AdviceSubmission.objects.filter(
+                    supersedes=OuterRef("submission_id"), submitted_at__isnull=False
+                )
+            )
+        )
+        .select_related("submission", "submission__request")
+        .order_by("area", "submission_id")
+    )
+
+
+def current_score(*, case: Case, user: User) -> RasScore | None:
+    if not policy.can(user, "view_ras", case, known_in_scope=True):
+        return None
+    return RasScore.objects.filter(case=case, is_current=True).select_related("scheme").first()
+
+
+# --- the PDF ------------------------------------------------------------------------------------------------
+
+
+def submission_for_pdf(*, submission_id: int) -> AdviceSubmission | None:
+    return (
+        AdviceSubmission.objects.filter(pk=submission_id)
+        .select_related(
+            "request", "request__case", "request__case__child", "request__case__council", "author"
+        )
+        .prefetch_related("needs", "outcomes__needs", "provision", "ras_levels")
+        .first()
+    )
+
+
+def pdf_context(*, submission: AdviceSubmission) -> dict:
+    definition = definitions.definition(submission.request.kind)
+    answers = submission.answers.get("answers", {})
+    parts = [
+        {
+            "title": part.title,
+            "answers": [(q.label, answers.get(q.key, "")) for q in part.questions if answers.get(q.key)],
+        }
+        for part in (*definition.parts, *(() if definition.by_family else definitions.CORE_PARTS))
+    ]
+    return {
+        "submission": submission,
+        "request": submission.request,
+        "case": submission.request.case,
+        "definition": definition,
+        "parts": parts,
+        "needs": list(submission.needs.all()),
+        "outcomes": list(submission.outcomes.all()),
+        "provision": list(submission.provision.all()),
+        "levels": [
+            (ras.AREA_LABELS.get(level.area, level.area), level.level)
+            for level in submission.ras_levels.all()
+        ],
+    }

@@ -1,0 +1,613 @@
+"""Thin pages for advice: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import selectors as account_selectors
+from advice import checks, definitions, ras, selectors, services
+from advice import forms as advice_forms
+from advice.models import RequestStatus
+from cases import policy
+from cases import selectors as case_selectors
+
+LIST_PARTS = ("needs", "outcomes", "provision")
+
+
+def _apply(form, error) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _status(request, code: int, form) -> int:
+    return 400 if form is not None and form.errors else code
+
+
+# --- the adviser's side -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request):
+    if not policy.role_may(request.user, "view_advice_inbox"):
+        raise Http404
+    rows = selectors.inbox(user=request.user)
+    today = case_selectors.today()
+    for row in rows:
+        row.days_left = (row.due_on - today).days if row.due_on else None
+        row.to_allocate = row.asked_team_id is not None and row.allocated_to_id is None
+    return render(request, "advice/inbox.html", {"rows": rows, "today": today})
+
+
+def _context(advice_request, user) -> dict:
+    definition = definitions.definition(advice_request.kind)
+    draft = selectors.draft_of(request=advice_request)
+    sent = selectors.latest_submitted(request=advice_request)
+    content = draft.answers if draft else {}
+    return {
+        "advice_request": advice_request,
+        "case": advice_request.case,
+        "definition": definition,
+        "draft": draft,
+        "sent": sent,
+        "content": content,
+        "is_adviser": _is_adviser(advice_request, user),
+        "is_lead": bool(advice_request.asked_team_id)
+        and advice_request.asked_team.leads.filter(pk=user.pk).exists(),
+    }
+
+
+def _is_adviser(advice_request, user) -> bool:
+    if user.pk in {advice_request.asked_user_id, advice_request.allocated_to_id}:
+        return True
+    return bool(
+        advice_request.asked_team_id
+        and advice_request.allocated_to_id is None
+        and advice_request.asked_team.leads.filter(pk=user.pk).exists()
+    )
+
+
+@login_required
+@require_GET
+def request_detail(request, request_id: int):
+    """Everything an adviser needs before writing: the case summary, the family's views, the evidence, who else."""
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    case = advice_request.case
+    context = _context(advice_request, request.user)
+    context.update(
+        {
+            "request_summary": case_selectors.request_summary(case=case, user=request.user),
+            "documents": case_selectors.documents_for(case=case, user=request.user),
+            "others": selectors.other_advice(request=advice_request, user=request.user),
+            "advisers": [
+                row
+                for row in selectors.case_requests(case=case, user=request.user)
+                if row.request != advice_request
+            ],
+            "parts": _task_list(context["definition"], context["content"]),
+            "today": case_selectors.today(),
+        }
+    )
+    return render(request, "advice/request.html", context)
+
+
+def _task_list(definition, content) -> list[dict]:
+    answers = content.get("answers", {}) if content else {}
+    rows = []
+    for part in (*definition.parts, *(() if definition.by_family else definitions.CORE_PARTS)):
+        required = [q for q in part.questions if q.required]
+        given = [q for q in part.questions if answers.get(q.key)]
+        done = all(answers.get(q.key) for q in required) if required else bool(given)
+        rows.append(
+            {"key": part.key, "title": part.title, "state": _state(done, bool(given)), "kind": "part"}
+        )
+    if not definition.by_family:
+        for key, title in (
+            ("needs", _("Needs")),
+            ("outcomes", _("Outcomes sought")),
+            ("provision", _("Provision recommended")),
+        ):
+            items = content.get(key, []) if content else []
+            rows.append(
+                {"key": key, "title": title, "state": _state(bool(items), bool(items)), "kind": "list"}
+            )
+    if definition.ras_areas:
+        levels = content.get("ras", {}) if content else {}
+        done = all(area in levels for area in definition.ras_areas)
+        rows.append(
+            {
+                "key": "ras",
+                "title": _("Resource levels (RAS)"),
+                "state": _state(done, bool(levels)),
+                "kind": "ras",
+            }
+        )
+    return rows
+
+
+def _state(done: bool, started: bool) -> str:
+    return "completed" if done else ("in_progress" if started else "not_started")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def part(request, request_id: int, part_key: str):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    definition = definitions.definition(advice_request.kind)
+    parts = {p.key: p for p in (*definition.parts, *(() if definition.by_family else definitions.CORE_PARTS))}
+    if part_key not in parts or not _is_adviser(advice_request, request.user):
+        raise Http404
+    the_part = parts[part_key]
+    draft = selectors.draft_of(request=advice_request)
+    answers = draft.answers.get("answers", {}) if draft else {}
+    form = advice_forms.part_form(the_part, data=request.POST or None, initial=answers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_advice(
+                request=advice_request,
+                by=request.user,
+                changes={"answers": advice_forms.cleaned_answers(the_part, form)},
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("advice:request", request_id=advice_request.pk)
+    return render(
+        request,
+        "advice/part.html",
+        {"advice_request": advice_request, "case": advice_request.case, "part": the_part, "form": form},
+        status=_status(request, 200, form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def items(request, request_id: int, list_key: str):
+    """Needs, outcomes or provision: add one at a time, change or remove before sending."""
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    definition = definitions.definition(advice_request.kind)
+    if list_key not in LIST_PARTS or definition.by_family or not _is_adviser(advice_request, request.user):
+        raise Http404
+    draft = selectors.draft_of(request=advice_request)
+    content = draft.answers if draft else {}
+    rows = list(content.get(list_key, []))
+    form = _item_form(list_key, definition, content, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and request.POST.get("remove"):
+        rows = [row for row in rows if row.get("id") != request.POST["remove"]]
+        services.save_advice(request=advice_request, by=request.user, changes={list_key: rows})
+        messages.success(request, _("Removed."))
+        return redirect("advice:items", request_id=advice_request.pk, list_key=list_key)
+    if request.method == "POST" and form.is_valid():
+        item = dict(form.cleaned_data)
+        try:
+            services.save_advice(request=advice_request, by=request.user, changes={list_key: [*rows, item]})
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Added."))
+            return redirect("advice:items", request_id=advice_request.pk, list_key=list_key)
+    warnings = checks.warnings(definition, content) if list_key == "provision" else {}
+    return render(
+        request,
+        f"advice/{list_key}.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "definition": definition,
+            "rows": [{**row, "findings": warnings.get(row.get("id"), [])} for row in rows],
+            "form": form,
+        },
+        status=_status(request, 200, form),
+    )
+
+
+def _item_form(list_key, definition, content, *, data):
+    if list_key == "needs":
+        return advice_forms.NeedForm(data, section=definition.needs_section)
+    if list_key == "outcomes":
+        return advice_forms.OutcomeForm(data, needs=content.get("needs", []))
+    return advice_forms.ProvisionForm(
+        data,
+        sections=definition.provision_sections or ("F",),
+        needs=content.get("needs", []),
+        outcomes=content.get("outcomes", []),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ras_levels(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    definition = definitions.definition(advice_request.kind)
+    if not definition.ras_areas or not _is_adviser(advice_request, request.user):
+        raise Http404
+    scheme = selectors.scheme_for(council_id=advice_request.case.council_id, on=case_selectors.today())
+    draft = selectors.draft_of(request=advice_request)
+    current = {k: str(v) for k, v in (draft.answers.get("ras", {}) if draft else {}).items()}
+    form = advice_forms.RasForm(
+        request.POST or None, initial=current, areas=definition.ras_areas, scheme=scheme
+    )
+    if request.method == "POST" and form.is_valid():
+        levels = {area: int(value) for area, value in form.cleaned_data.items() if value not in ("", None)}
+        services.save_advice(request=advice_request, by=request.user, changes={"ras": levels})
+        messages.success(request, _("Saved."))
+        return redirect("advice:request", request_id=advice_request.pk)
+    levels = scheme.levels if scheme else None
+    return render(
+        request,
+        "advice/ras.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "form": form,
+            "levels": levels or ras.DEFAULT_LEVELS,
+        },
+        status=_status(request, 200, form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check(request, request_id: int):
+    """Check the advice, confirm the declaration and send it."""
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    if not _is_adviser(advice_request, request.user):
+        raise Http404
+    definition = definitions.definition(advice_request.kind)
+    draft = selectors.draft_of(request=advice_request)
+    if draft is None:
+        if advice_request.status == RequestStatus.SUBMITTED:
+            return redirect("advice:request", request_id=advice_request.pk)
+        messages.info(request, _("Start the advice first: nothing has been saved yet."))
+        return redirect("advice:request", request_id=advice_request.pk)
+    form = advice_forms.DeclarationForm(request.POST or None, initial={"declaration": draft.declaration})
+    if definition.by_family:
+        form.fields["declaration"].label = _("We confirm this is our own account and that it is true")
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_advice(
+                request=advice_request,
+                by=request.user,
+                changes={"declaration": form.cleaned_data["declaration"]},
+            )
+            services.submit_advice(request=advice_request, by=request.user)
+        except services.Incomplete as incomplete:
+            problems = incomplete.problems
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Your advice has been sent. The coordinator has been told."))
+            return redirect("advice:request", request_id=advice_request.pk)
+    draft.refresh_from_db()
+    return render(
+        request,
+        "advice/check.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "definition": definition,
+            "draft": draft,
+            "content": draft.answers,
+            "form": form,
+            "problems": [_problem_link(advice_request, p) for p in problems],
+            "warnings": checks.warnings(definition, draft.answers),
+        },
+        status=400 if problems or form.errors else 200,
+    )
+
+
+def _problem_link(advice_request, problem) -> dict:
+    if problem.part in LIST_PARTS:
+        href = reverse("advice:items", args=[advice_request.pk, problem.part])
+    elif problem.part == "ras":
+        href = reverse("advice:ras", args=[advice_request.pk])
+    elif problem.part in ("declaration", "correction"):
+        href = "#id_declaration"
+    else:
+        href = reverse("advice:part", args=[advice_request.pk, problem.part])
+    return {"text": problem.message, "href": href}
+
+
+@login_required
+@require_POST
+def accept(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    services.accept_request(request=advice_request, by=request.user)
+    messages.success(request, _("You have accepted the request."))
+    return redirect("advice:request", request_id=advice_request.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    form = advice_forms.ReasonForm(request.POST or None)
+    form.fields["reason"].label = _("Why can you not give this advice?")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_request(
+                request=advice_request, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The coordinator has been told you cannot give this advice."))
+            return redirect("advice:inbox")
+    return render(
+        request,
+        "advice/reason.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "form": form,
+            "heading": _("Say you cannot give this advice"),
+            "submit": _("Send to the coordinator"),
+        },
+        status=_status(request, 200, form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pass_on(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    teams = [
+        t
+        for t in selectors.teams_for(council_id=advice_request.case.council_id)
+        if t.pk != advice_request.asked_team_id
+    ]
+    form = advice_forms.PassOnForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        team = next(t for t in teams if str(t.pk) == form.cleaned_data["to_team"])
+        try:
+            services.pass_on_request(
+                request=advice_request, to_team=team, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, _("Passed on to %(team)s. It is still due on the same date.") % {"team": team.name}
+            )
+            return redirect("advice:inbox")
+    return render(
+        request,
+        "advice/reason.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "form": form,
+            "heading": _("Pass this request to another service"),
+            "submit": _("Pass it on"),
+        },
+        status=_status(request, 200, form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocate(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    if advice_request.asked_team_id is None:
+        raise Http404
+    staff = list(selectors.team_staff(team=advice_request.asked_team).order_by("full_name"))
+    form = advice_forms.AllocateForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        person = next(u for u in staff if str(u.pk) == form.cleaned_data["to"])
+        try:
+            services.allocate_request(request=advice_request, to=person, by=request.user)
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("%(name)s will give this advice.") % {"name": person.full_name})
+            return redirect("advice:inbox")
+    return render(
+        request,
+        "advice/reason.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "form": form,
+            "heading": _("Allocate this request"),
+            "submit": _("Allocate"),
+        },
+        status=_status(request, 200, form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    if not _is_adviser(advice_request, request.user):
+        raise Http404
+    form = advice_forms.CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_advice(
+                request=advice_request, reason=form.cleaned_data["correction_reason"], by=request.user
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, _("Make your corrections, then send the advice again. The first version is kept.")
+            )
+            return redirect("advice:request", request_id=advice_request.pk)
+    return render(
+        request,
+        "advice/reason.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "form": form,
+            "heading": _("Correct advice you have sent"),
+            "submit": _("Start a correction"),
+        },
+        status=_status(request, 200, form),
+    )
+
+
+@login_required
+@require_GET
+def submission(request, submission_id: int):
+    sent = selectors.submission_for(user=request.user, submission_id=submission_id)
+    context = selectors.pdf_context(submission=sent)
+    return render(request, "advice/submission.html", context)
+
+
+# --- the coordinator's side ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan(request, reference: str):
+    case = case_selectors.get_case_for(user=request.user, reference=reference)
+    if not policy.can(request.user, "plan_advice", case, known_in_scope=True):
+        raise Http404
+    return render(
+        request,
+        "advice/plan.html",
+        {
+            "case": case,
+            "suggestions": selectors.advice_plan(case=case, user=request.user),
+            "rows": selectors.case_requests(case=case, user=request.user),
+            "may": policy.may_for(request.user, case),
+            "can_ask": case.stage == "assessing",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask(request, reference: str):
+    case = case_selectors.get_case_for(user=request.user, reference=reference)
+    if not policy.can(request.user, "request_advice", case, known_in_scope=True):
+        raise Http404
+    kind = request.GET.get("kind", "")
+    teams = selectors.teams_for(council_id=case.council_id)
+    people = list(account_selectors.advisers_for(council_id=case.council_id)) + list(
+        case_selectors.family_accounts(case=case)
+    )
+    professionals = case_selectors.professionals_of(case=case)
+    form = advice_forms.AskForm(
+        request.POST or None,
+        initial={
+            "kind": kind,
+            "sent_on": case_selectors.today(),
+            "professional": request.GET.get("professional", ""),
+        },
+        teams=teams,
+        people=people,
+        professionals=professionals,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.request_advice(
+                case=case,
+                kind=data["kind"],
+                by=request.user,
+                asked_team=next((t for t in teams if str(t.pk) == data["team"]), None),
+                asked_user=next((u for u in people if str(u.pk) == data["person"]), None),
+                professional_id=int(data["professional"]) if data["professional"] else None,
+                note=data["note"],
+                family_asked=data["family_asked"],
+                sent_on=data["sent_on"],
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request,
+                _("Advice asked for. It is due by %(date)s.") % {"date": f"{made.due_on:%-d %B %Y}"},
+            )
+            return redirect("advice:plan", reference=case.reference)
+    return render(
+        request, "advice/ask.html", {"case": case, "form": form}, status=_status(request, 200, form)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    if not policy.can(request.user, "withdraw_advice_request", advice_request.case, known_in_scope=True):
+        raise Http404
+    form = advice_forms.ReasonForm(request.POST or None)
+    form.fields["reason"].label = _("Why is the request being withdrawn?")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_request(
+                request=advice_request, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The request is withdrawn and the adviser has been told."))
+            return redirect("advice:plan", reference=advice_request.case.reference)
+    return render(
+        request,
+        "advice/reason.html",
+        {
+            "advice_request": advice_request,
+            "case": advice_request.case,
+            "form": form,
+            "heading": _("Withdraw this request for advice"),
+            "submit": _("Withdraw the request"),
+        },
+        status=_status(request, 200, form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reuse(request, reference: str):
+    case = case_selectors.get_case_for(user=request.user, reference=reference)
+    if not policy.can(request.user, "record_advice_reuse", case, known_in_scope=True):
+        raise Http404
+    documents = case_selectors.documents_for(case=case, user=request.user)
+    form = advice_forms.ReuseForm(request.POST or None, documents=documents)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agreements = [
+            services.Agreement(
+                party=party, who=data[f"{party}_who"], agreed_on=data[f"{party}_on"], how=data[f"{party}_how"]
+            )
+            for party in ("author", "council", "family")
+        ]
+        try:
+            services.reuse_advice(
+                case=case,
+                kind=data["kind"],
+                document=next(d for d in documents if str(d.pk) == data["document"]),
+                author_name=data["author_name"],
+                written_on=data["written_on"],
+                agreements=agreements,
+                by=request.user,
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The existing advice is recorded as reused."))
+            return redirect("advice:plan", reference=case.reference)
+    return render(
+        request, "advice/reuse.html", {"case": case, "form": form}, status=_status(request, 200, form)
+    )
+
+
+@login_required
+@require_POST
+def share(request, submission_id: int):
+    sent = selectors.submission_for(user=request.user, submission_id=submission_id)
+    try:
+        services.share_with_family(submission=sent, by=request.user)
+    except policy.NotAllowed:
+        raise Http404 from None
+    messages.success(request, _("The advice is shared with the family."))
+    return redirect("advice:plan", reference=sent.request.case.reference)

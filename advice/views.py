@@ -38,6 +38,7 @@ def inbox(request):
     today = case_selectors.today()
     for row in rows:
         row.days_left = (row.due_on - today).days if row.due_on else None
+        row.days_late = -row.days_left if row.days_left is not None and row.days_left < 0 else 0
         row.to_allocate = row.asked_team_id is not None and row.allocated_to_id is None
     return render(request, "advice/inbox.html", {"rows": rows, "today": today})
 

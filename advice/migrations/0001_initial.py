@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_user_language'),
-        ('cases', '0008_alter_casedocument_category_and_more'),
+        ('cases', '0008_advice_document_category'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -67,7 +67,10 @@ def ep_team(council, ep, ep_lead):
 @pytest.fixture
 def salt_team(council, nhs, salt):
     team = AdviceTeam.objects.create(
-        council=council, name="Community speech and language therapy", organisation=nhs, kinds=["speech_and_language"]
+        council=council,
+        name="Community speech and language therapy",
+        organisation=nhs,
+        kinds=["speech_and_language"],
     )
     team.leads.add(salt)
     return team
@@ -95,7 +98,12 @@ def full_advice(*, levels=None, provision=None):
             "family_summary": "Amara learns well when tasks are broken into small steps.",
         },
         "needs": [
-            {"id": "n1", "area": "cognition_learning", "description": "Slow processing speed", "evidence": "WISC"},
+            {
+                "id": "n1",
+                "area": "cognition_learning",
+                "description": "Slow processing speed",
+                "evidence": "WISC",
+            },
             {"id": "n2", "area": "semh", "description": "Anxiety at transitions", "evidence": "Observation"},
         ],
         "outcomes": [
@@ -122,7 +130,9 @@ def full_advice(*, levels=None, provision=None):
                 "outcome": "o1",
             }
         ],
-        "ras": levels if levels is not None else {
+        "ras": levels
+        if levels is not None
+        else {
             "communication_interaction": 1,
             "cognition_learning": 3,
             "semh": 2,

@@ -53,7 +53,9 @@ def test_highest_takes_the_highest_level_in_each_area():
 
 
 def test_mean_rounds_halves_up():
-    result = ras.score(scheme=replace(SCHEME, combine=Combine.MEAN), opinions=OPINIONS, setting_type="mainstream")
+    result = ras.score(
+        scheme=replace(SCHEME, combine=Combine.MEAN), opinions=OPINIONS, setting_type="mainstream"
+    )
     areas = by_area(result)
     # communication (4 + 2) / 2 = 3; SEMH (2 + 3) / 2 = 2.5, rounded up to 3.
     assert areas[COMMUNICATION].level == 3

@@ -25,7 +25,10 @@ def test_specified_provision_has_no_findings(text):
         ("Up to 3 sessions a week of 30 minutes with a teaching assistant.", "Up to"),
         ("Speech and language therapy for 30 minutes a week as required, by a therapist.", "as required"),
         ("Counselling by a school counsellor for 40 minutes weekly when necessary.", "when necessary"),
-        ("A teacher will provide 1:1 reading for 20 minutes, frequency to be determined.", "frequency to be determined"),
+        (
+            "A teacher will provide 1:1 reading for 20 minutes, frequency to be determined.",
+            "frequency to be determined",
+        ),
     ],
 )
 def test_wording_that_leaves_the_amount_open_is_found_even_when_the_rest_is_specific(text, phrase):

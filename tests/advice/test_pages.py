@@ -1,0 +1,160 @@
+"""The advice pages: each role reaches what it may, others get a 404; bad input is explained and kept."""
+
+import pytest
+from django.urls import reverse
+
+from advice import selectors, services
+from advice.models import RequestStatus
+from tests import factories
+from tests.advice.conftest import full_advice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def asked(assessing_case, coordinator, ep, scheme):
+    return services.request_advice(case=assessing_case, kind="psychological", asked_user=ep, by=coordinator)
+
+
+def test_the_adviser_finds_the_request_in_their_inbox_and_opens_it(client, asked, ep):
+    client.force_login(ep)
+    inbox = client.get(reverse("advice:inbox"))
+    assert inbox.status_code == 200
+    assert "Psychological advice (educational psychologist)" in inbox.text
+    assert f"{asked.due_on:%-d %b %Y}" in inbox.text
+    page = client.get(reverse("advice:request", args=[asked.pk]))
+    assert page.status_code == 200
+    assert "Your advice: fill it in and send it" in page.text
+    assert "6 weeks, SEND Regulations 2014 regulation 8(1)" in page.text
+    for part in ("assessment", "psychology", "summary"):
+        assert client.get(reverse("advice:part", args=[asked.pk, part])).status_code == 200
+    for key in ("needs", "outcomes", "provision"):
+        assert client.get(reverse("advice:items", args=[asked.pk, key])).status_code == 200
+    assert client.get(reverse("advice:ras", args=[asked.pk])).status_code == 200
+
+
+def test_saving_a_part_keeps_what_was_typed_and_a_bad_date_is_explained(client, asked, ep):
+    client.force_login(ep)
+    url = reverse("advice:part", args=[asked.pk, "assessment"])
+    response = client.post(
+        url,
+        {
+            "assessed_on_0": "31",
+            "assessed_on_1": "2",
+            "assessed_on_2": "2026",
+            "methods": "Observed in class",
+        },
+    )
+    assert response.status_code == 400
+    assert "Observed in class" in response.text
+    assert "govuk-error-summary" in response.text
+    response = client.post(
+        url,
+        {
+            "assessed_on_0": "10",
+            "assessed_on_1": "1",
+            "assessed_on_2": "2026",
+            "methods": "Observed in class",
+        },
+    )
+    assert response.status_code == 302
+    draft = selectors.draft_of(request=asked)
+    assert draft.answers["answers"]["assessed_on"] == "2026-01-10"
+    assert draft.answers["answers"]["methods"] == "Observed in class"
+
+
+def test_a_provision_item_without_frequency_shows_a_warning_beside_it(client, asked, ep):
+    client.force_login(ep)
+    url = reverse("advice:items", args=[asked.pk, "provision"])
+    response = client.post(url, {"section": "F", "what": "Social skills group", "who": "Learning mentor"})
+    assert response.status_code == 302
+    page = client.get(url)
+    assert "Say how often" in page.text
+    assert 'data-testid="provision-warning"' in page.text
+
+
+def test_sending_unfinished_advice_lists_what_to_fix_with_links(client, asked, ep):
+    client.force_login(ep)
+    services.save_advice(request=asked, by=ep, changes={"answers": {"methods": "Observed"}})
+    response = client.post(reverse("advice:check", args=[asked.pk]), {"declaration": "on"})
+    assert response.status_code == 400
+    assert "Add at least one need you found" in response.text
+    assert reverse("advice:items", args=[asked.pk, "needs"]) in response.text
+    assert selectors.draft_of(request=asked).declaration is True
+
+
+def test_sending_complete_advice_and_sending_it_again(client, asked, ep):
+    client.force_login(ep)
+    services.save_advice(request=asked, by=ep, changes=full_advice())
+    response = client.post(reverse("advice:check", args=[asked.pk]), {"declaration": "on"}, follow=True)
+    assert "Your advice has been sent" in response.text
+    asked.refresh_from_db()
+    assert asked.status == RequestStatus.SUBMITTED
+    again = client.post(reverse("advice:check", args=[asked.pk]), {"declaration": "on"})
+    assert again.status_code == 302  # nothing to send twice: back to the request, which says it is sent
+    assert "You sent this advice on" in client.get(reverse("advice:request", args=[asked.pk])).text
+
+
+def test_the_coordinator_plans_and_asks_with_errors_explained(
+    client, assessing_case, coordinator, ep, ep_team
+):
+    client.force_login(coordinator)
+    plan = client.get(reverse("advice:plan", args=[assessing_case.reference]))
+    assert plan.status_code == 200
+    for title in (
+        "Your advice as a family",
+        "Educational advice (Appendix B)",
+        "Health advice",
+        "Psychological advice",
+        "Social care advice",
+    ):
+        assert title in plan.text
+    url = reverse("advice:ask", args=[assessing_case.reference])
+    response = client.post(
+        url,
+        {
+            "kind": "psychological",
+            "note": "Please see her at school",
+            "sent_on_0": "",
+            "sent_on_1": "",
+            "sent_on_2": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose a service or a named person to ask" in response.text
+    assert "Please see her at school" in response.text
+    today = assessing_case.assessment_decided_on
+    response = client.post(
+        url,
+        {
+            "kind": "psychological",
+            "team": str(ep_team.pk),
+            "sent_on_0": today.day,
+            "sent_on_1": today.month,
+            "sent_on_2": today.year,
+        },
+    )
+    assert response.status_code == 302
+    assert assessing_case.advice_requests.get().asked_team == ep_team
+
+
+@pytest.mark.parametrize(
+    "who", ["other_specialist", "parent", "other_council_coordinator", "business_support"]
+)
+def test_others_get_not_found(client, asked, who, council, other_council, parent, business_support):
+    person = {
+        "other_specialist": lambda: factories.UserFactory(
+            role="specialist", discipline="educational_psychology", organisation=council
+        ),
+        "parent": lambda: parent,
+        "other_council_coordinator": lambda: factories.staff("coordinator", other_council),
+        "business_support": lambda: business_support,
+    }[who]()
+    client.force_login(person)
+    for name in ("advice:part", "advice:items"):
+        args = [asked.pk, "assessment"] if name == "advice:part" else [asked.pk, "needs"]
+        assert client.get(reverse(name, args=args)).status_code == 404
+    assert client.get(reverse("advice:check", args=[asked.pk])).status_code == 404
+    if who != "business_support":
+        assert client.get(reverse("advice:request", args=[asked.pk])).status_code == 404
+        assert client.get(reverse("advice:plan", args=[asked.case.reference])).status_code == 404

@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
 from cases import selectors, services, statutory, workflow
 from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
+from demo import advice as advice_demo
 from demo import people as demo
 
 COUNCIL_NAME = "Riverside Borough Council"
@@ -549,6 +550,7 @@ class Seeder:
             case.refresh_from_db()
             if case.stage != story.stage:
                 raise CommandError(f"Story {index} ended at {case.stage}, not {story.stage}")
+        advice_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
 
     def make_organisations(self) -> None:
         council = Organisation.objects.create(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.languages import ENGLISH
+from core.queue import enqueue
 from notifications import channels, templates_registry
 from notifications.models import Channel, Message, State
 
@@ -178,10 +179,8 @@ def notify_many(outgoing: list[Outgoing]) -> int:
 
 def kick_relay() -> None:
     """Ask a worker to relay now. If the broker is down the message waits for beat's next sweep: never lost."""
-    from notifications import tasks
-
     try:
-        tasks.relay_outbox.delay()
+        enqueue("notifications.tasks.relay_outbox")
     except Exception:  # noqa: BLE001 - any broker error: the row is safe in the database
         logger.warning("Could not queue the outbox relay; beat will pick the messages up", exc_info=True)
 

@@ -242,7 +242,19 @@ def _deliver(message: Message, *, now) -> None:
         message.sent_at = now
         message.provider_id = provider_id
         message.last_error = ""
+    if message.state in (State.SENT, State.FAILED):
+        _forget_secrets(message)
     message.save()
+
+
+def _forget_secrets(message: Message) -> None:
+    """Erase a single-use link once the email has gone (or will never go): the row is kept, the credential is not."""
+    try:
+        secret = templates_registry.get(message.template).secret
+    except KeyError:
+        return
+    if secret and message.data:
+        message.data = {key: ("" if key in secret else value) for key, value in message.data.items()}
 
 
 def relay(*, limit: int | None = None) -> int:

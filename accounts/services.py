@@ -71,7 +71,12 @@ def _password_link_hours() -> int:
 
 
 def email_password_reset(*, user: User) -> None:
-    """Someone asked to reset their password: email them a single-use link (each request its own email)."""
+    """Someone asked to reset their password: email them a single-use link (each request its own email).
+
+    Nothing for a deactivated account: someone who has left cannot get back in this way.
+    """
+    if not user.is_active:
+        return
     with transaction.atomic():
         mail.send(
             mail.AccountEmail(
@@ -84,7 +89,8 @@ def email_password_reset(*, user: User) -> None:
                     "valid_hours": _password_link_hours(),
                 },
                 key=f"account:user:{user.pk}:password_reset:{uuid.uuid4().hex}",
-                by=user,
+                # Whoever asked typed an email address: that is not proof they are its owner.
+                by=None,
                 language=user.language,
             )
         )

@@ -1,7 +1,6 @@
 """Forms for signing in, passwords, staff and invitations. Markup comes from the GOV.UK form renderer."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -9,8 +8,6 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors, services
@@ -72,7 +69,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    """Django's reset request, sending its email from a task after the commit instead of on the request."""
+    """Django's reset request; the email is written to the outbox by `services.email_password_reset`."""
 
     email = _email_field(
         _("Email address"),
@@ -85,26 +82,10 @@ class PasswordResetRequestForm(PasswordResetForm):
         email = services.normalise_email(email)
         return User.objects.filter(email__iexact=email, is_active=True)
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        path = reverse(
-            "accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
-        )
-        context = {
-            **context,
-            "reset_url": settings.SITE_URL.rstrip("/") + path,
-            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-            "service_name": settings.SERVICE_NAME,
-        }
-        subject = render_to_string(subject_template_name, context)
-        services.queue_email(to=to_email, subject=subject, template=email_template_name, context=context)
+    def save(self, **kwargs) -> None:
+        # Django's save() renders and sends the email itself; the link is made by the service instead.
+        for user in self.get_users(self.cleaned_data["email"]):
+            services.email_password_reset(user=user)
 
 
 class _NewPasswordMixin:

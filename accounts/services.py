@@ -1,24 +1,25 @@
 """Every write to people and organisations: one function per use case, keyword-only, one transaction.
 
-Mail is never sent here: the message is rendered and `accounts.tasks.send_email` is queued after the commit,
-with strings only.
+Mail is never sent here: each email is an outbox row written in the same transaction (`accounts.mail`), and leaves
+after the commit.
 """
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts import invitations, selectors, tasks
+from accounts import invitations, mail, selectors
 from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Invitation, Organisation, Role, User
 from core.errors import ServiceError
 
@@ -53,13 +54,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def queue_email(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Render a plain-text email now and send it from a task once the current transaction commits."""
-    subject = "".join(str(subject).splitlines())
-    body = render_to_string(template, {"service_name": settings.SERVICE_NAME, **context})
-    transaction.on_commit(lambda: tasks.send_email.delay(to, subject, body))
-
-
 def password_setup_link(user: User) -> str:
     """A single-use link to choose a password (Django's reset link; valid for PASSWORD_RESET_TIMEOUT)."""
     path = reverse(
@@ -70,6 +64,36 @@ def password_setup_link(user: User) -> str:
         },
     )
     return settings.SITE_URL.rstrip("/") + path
+
+
+def _password_link_hours() -> int:
+    return settings.PASSWORD_RESET_TIMEOUT // 3600
+
+
+def email_password_reset(*, user: User) -> None:
+    """Someone asked to reset their password: email them a single-use link (each request its own email).
+
+    Nothing for a deactivated account: someone who has left cannot get back in this way.
+    """
+    if not user.is_active:
+        return
+    with transaction.atomic():
+        mail.send(
+            mail.AccountEmail(
+                template=mail.RESET_REQUESTED,
+                to_address=user.email,
+                to_name=user.full_name,
+                data={
+                    "name": user.display_name,
+                    mail.LINK: password_setup_link(user),
+                    "valid_hours": _password_link_hours(),
+                },
+                key=f"account:user:{user.pk}:password_reset:{uuid.uuid4().hex}",
+                # Whoever asked typed an email address: that is not proof they are its owner.
+                by=None,
+                language=user.language,
+            )
+        )
 
 
 def _email_taken(email: str, *, field: str = "email") -> None:
@@ -138,18 +162,26 @@ def create_staff_member(
             # Someone added the same address a moment ago.
             _email_taken(email)
             raise
-        queue_email(
-            to=user.email,
-            subject=_("Set your password for %(service)s") % {"service": settings.SERVICE_NAME},
-            template="accounts/email_staff_welcome.html",
-            context={
-                "user": user,
-                "council": council,
-                "added_by": by,
-                "link": password_setup_link(user),
-                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-                "reset_url": settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset"),
-            },
+        mail.send(
+            mail.AccountEmail(
+                template=mail.STAFF_WELCOME,
+                to_address=user.email,
+                to_name=user.full_name,
+                data={
+                    "name": user.full_name,
+                    "added_by": by.display_name,
+                    "council": council.name,
+                    "role": str(user.get_role_display()),
+                    "email": user.email,
+                    mail.LINK: password_setup_link(user),
+                    "valid_hours": _password_link_hours(),
+                    "reset_url": settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset"),
+                },
+                key=f"account:user:{user.pk}:welcome",
+                organisation_id=council.pk,
+                by=by,
+                language=user.language,
+            )
         )
     return user
 
@@ -227,16 +259,23 @@ def create_invitation(
             purpose=purpose or {},
         )
         _save_with_history(invitation, by=by)
-        queue_email(
-            to=email,
-            subject=_("Create your account for %(service)s") % {"service": settings.SERVICE_NAME},
-            template="accounts/email_invitation.html",
-            context={
-                "invitation": invitation,
-                "council": council,
-                "role": invitation.get_role_display(),
-                "link": invitations.link_for(token),
-            },
+        mail.send(
+            mail.AccountEmail(
+                template=mail.INVITATION,
+                to_address=email,
+                to_name=invitation.full_name,
+                data={
+                    "name": invitation.full_name,
+                    "invited_by": by.display_name,
+                    "council": council.name,
+                    "role": str(invitation.get_role_display()),
+                    mail.LINK: invitations.link_for(token),
+                    "expires_on": format_date(timezone.localtime(invitation.expires_at), "j F Y"),
+                },
+                key=f"account:invitation:{invitation.pk}",
+                organisation_id=council.pk,
+                by=by,
+            )
         )
     return invitation
 

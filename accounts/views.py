@@ -87,8 +87,6 @@ class SignInView(_BadRequestOnErrors, auth_views.LoginView):
 class ResetPasswordView(_BadRequestOnErrors, auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
     template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.html"
-    subject_template_name = "registration/password_reset_subject.html"
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

@@ -37,6 +37,7 @@ from cases import services as case_services
 from cases.models import Case, CaseDocument, TeamRole
 from core.errors import ServiceError, StaleVersion
 from core.pdf import render_pdf
+from core.queue import enqueue_on_commit
 from notifications import services as notifications
 
 __all__ = ["Agreement", "Incomplete", "ServiceError", "StaleVersion"]
@@ -649,15 +650,8 @@ def submit_advice(
             author=draft.author_name,
         )
         score_case(case=request.case, by=by)
-        submission_id = draft.pk
-        transaction.on_commit(lambda: _queue_pdf(submission_id))
+        enqueue_on_commit("advice.tasks.render_advice_pdf", draft.pk)
     return draft
-
-
-def _queue_pdf(submission_id: int) -> None:
-    from advice import tasks  # tasks import this module: the queue is reached only after commit
-
-    tasks.render_advice_pdf.delay(submission_id)
 
 
 def _materialise(draft: AdviceSubmission, definition: definitions.Definition, *, by: User) -> None:

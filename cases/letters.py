@@ -1,14 +1,13 @@
-"""Statutory letters, rendered to PDF and kept on the case as documents whatever channel the family chose."""
+"""Statutory letters rendered to PDF. `cases.services.file_decision_letter` keeps them on the case as documents,
+whatever channel the family chose."""
 
 import dataclasses
 from datetime import date
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from cases import selectors, workflow
-from cases.models import Case, CaseDocument, TimelineEvent
+from cases.models import Case, TimelineEvent
 from core.pdf import render_pdf
 
 # The decisions the law says must be given in writing with the right to appeal (regs 5(3) and 10(2)).
@@ -53,40 +52,21 @@ def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
     )
 
 
-def file_decision_letter(*, case_id: int, event_id: int) -> CaseDocument | None:
-    """Render the decision letter for a timeline event once; a second run finds it and does nothing."""
-    name_prefix = f"Decision letter {event_id} "
-    existing = CaseDocument.objects.filter(
-        case_id=case_id, name__startswith=name_prefix.replace(" ", "-")
-    ).first()
-    if existing is not None:
-        return existing
-    case = Case.objects.select_related("child", "council", "coordinator").get(pk=case_id)
-    event = TimelineEvent.objects.get(pk=event_id, case=case)
+@dataclasses.dataclass(frozen=True)
+class RenderedLetter:
+    name: str
+    pdf: bytes
+
+
+def letter_name(*, case: Case, event_id: int) -> str:
+    """The file name of an event's decision letter; it also finds a letter already filed for that event."""
+    return f"Decision-letter-{event_id}-{case.reference}.pdf"
+
+
+def render_decision_letter(case: Case, *, event: TimelineEvent) -> RenderedLetter | None:
+    """The decision letter for a timeline event as a PDF, or None when the case's stage needs no letter."""
     facts = letter_facts(case, event=event)
     if facts is None:
         return None
     html = render_to_string(f"cases/letters/{facts.kind}.html", {"letter": facts, "today": selectors.today()})
-    pdf = render_pdf(html)
-    name = f"Decision-letter-{event_id}-{case.reference}.pdf"
-    with transaction.atomic():
-        document = CaseDocument(
-            case=case,
-            name=name,
-            category=CaseDocument.Category.LETTER,
-            description="Decision letter with the right to appeal",
-            content_type="application/pdf",
-            size=len(pdf),
-            uploaded_by=event.actor,
-            visible_to_family=True,
-        )
-        document._history_user = event.actor
-        document.file.save(name, ContentFile(pdf), save=False)
-        document.save()
-        TimelineEvent.objects.create(
-            case=case,
-            kind=TimelineEvent.Kind.DOCUMENT,
-            summary=f"Decision letter filed: {name}",
-            actor=event.actor,
-        )
-    return document
+    return RenderedLetter(name=letter_name(case=case, event_id=event.pk), pdf=render_pdf(html))

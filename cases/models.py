@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -622,9 +623,6 @@ class ReminderRule(models.Model):
         return f"{self.get_deadline_code_display()}: {when}, to {self.audience}"
 
     def clean(self) -> None:
-        # Imported here: this block was appended to the module without touching its imports.
-        from django.core.exceptions import ValidationError
-
         # Family messages carry only what a family needs; staff messages say what to do. Keep them apart.
         family_template = self.template in FAMILY_REMINDER_TEMPLATES
         if self.audience == ReminderAudience.FAMILY and not family_template:

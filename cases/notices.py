@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Role, User
 from cases import selectors, statutory, workflow
 from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
 from notifications import services as notifications
@@ -251,8 +251,6 @@ def coordinator_allocated(*, case: Case, coordinator: User, event: TimelineEvent
 
 def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | None) -> None:
     """Tell the coordinator (or business support, if nobody is allocated) that the child's family asked again."""
-    from accounts.models import Role
-
     alert = case.coordinator or (
         User.objects.filter(organisation_id=case.council_id, role=Role.BUSINESS_SUPPORT, is_active=True)
         .order_by("pk")

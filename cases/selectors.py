@@ -5,7 +5,7 @@ organisation, are on today. Detail lookups go through `cases_for` too, so a case
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -146,11 +146,9 @@ def _search_q(text: str) -> Q:
 
 
 def _parse_date(text: str) -> date | None:
-    import datetime
-
     for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y"):
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     return None

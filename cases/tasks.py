@@ -24,6 +24,4 @@ def send_daily_digests() -> int:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def file_decision_letter(case_id: int, event_id: int) -> None:
     """Render and file a decision letter; idempotent, so a retry never files it twice."""
-    from cases import letters
-
-    letters.file_decision_letter(case_id=case_id, event_id=event_id)
+    services.file_decision_letter(case_id=case_id, event_id=event_id)

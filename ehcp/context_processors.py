@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from accounts.models import Organisation, OrganisationKind
 from ehcp.navigation import navigation_for
 
 
 def _council_name(user) -> str:
-    from accounts.models import Organisation, OrganisationKind
-
     if getattr(user, "is_authenticated", False):
         if user.organisation_id:
             organisation = user.organisation

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.identifiers import validate_upn
 from core.forms import GovUKDateField, GovUKForm, LongSelect
 from core.languages import LANGUAGES
-from forms_ersa import sections
+from forms_ersa import sections, selectors
 from forms_ersa.models import DraftEvidence, Route
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -177,8 +177,6 @@ class ChildSettingForm(PageForm):
     )
 
     def adapt(self) -> None:
-        from forms_ersa import selectors
-
         schools = selectors.schools_for(self.council_id) if self.council_id else []
         self.fields["school_id"].choices = [("", _("Not in the list"))] + [
             (str(s.pk), s.name) for s in schools
@@ -404,8 +402,6 @@ class ConsentForm(PageForm):
     )
 
     def adapt(self) -> None:
-        from forms_ersa import selectors
-
         self.fields["share_with"].choices = [
             (agency["key"], agency["name"]) for agency in selectors.share_agencies(self.council_id)
         ]

@@ -2,6 +2,7 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -204,8 +205,6 @@ class FormSettings(models.Model):
         return f"Request form settings for {self.council}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         errors = {}
         known = set(sections.BY_KEY)
         if not isinstance(self.required_sections, list) or not set(self.required_sections) <= known:

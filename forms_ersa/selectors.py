@@ -6,6 +6,8 @@ from django.http import Http404
 
 from accounts.models import Organisation, OrganisationKind
 from cases import selectors as case_selectors
+from cases import statutory
+from cases.models import CaseDocument
 from forms_ersa import sections
 from forms_ersa.models import DraftEvidence, FormSettings, RequestDraft
 
@@ -125,8 +127,6 @@ def copy_name(draft: RequestDraft) -> str:
 
 def request_copy(draft: RequestDraft):
     """The filed PDF copy of a sent request, once the task has made it; None until then."""
-    from cases.models import CaseDocument
-
     if not draft.is_submitted:
         return None
     return CaseDocument.objects.filter(
@@ -143,7 +143,5 @@ def schools_for(council_id: int):
 
 
 def decision_date(case):
-    from cases import statutory
-
     row = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
     return row.due_on if row else None

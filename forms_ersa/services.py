@@ -32,7 +32,9 @@ from cases.models import (
 from core.errors import ServiceError, StaleVersion
 from core.languages import CODES as LANGUAGE_CODES
 from core.pdf import render_pdf
-from forms_ersa import sections, selectors
+from core.queue import enqueue_on_commit
+from forms_ersa import sections, selectors, summary
+from forms_ersa.allocation import allocation_for
 from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
 from notifications import services as notifications
 from notifications.templates_registry import MessageTemplate, register
@@ -500,8 +502,6 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
             draft.linked_to_existing = True
         else:
             areas = ((draft.answers or {}).get("needs") or {}).get("areas") or []
-            from forms_ersa.allocation import allocation_for
-
             allocation = allocation_for(council_id=draft.council_id, school_id=child.current_setting_id)
             also = list(allocation.also)
             if senco is not None and senco.organisation_id != child.current_setting_id:
@@ -574,11 +574,8 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
         draft.submitted_at = timezone.now()
         draft.version += 1
         _save(draft, by=account, reason="Request sent")
-        draft_id = draft.pk
-        from forms_ersa import tasks
-
         # robust: the case stays sent whatever happens to the copy; a failed render is logged, not raised.
-        transaction.on_commit(lambda: tasks.file_request_copy.delay(draft_id), robust=True)
+        enqueue_on_commit("forms_ersa.tasks.file_request_copy", draft.pk, robust=True)
     return case
 
 
@@ -700,8 +697,6 @@ def file_request_copy(*, draft_id: int) -> CaseDocument | None:
     existing = CaseDocument.objects.filter(case=draft.case, name=name).first()
     if existing is not None:
         return existing
-    from forms_ersa import summary
-
     html = render_to_string("forms_ersa/pdf.html", summary.context(draft))
     pdf = render_pdf(html)
     with transaction.atomic():

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.languages import ENGLISH
+from core.queue import enqueue
 from notifications import channels, templates_registry
 from notifications.models import Channel, Message, State
 
@@ -178,10 +179,8 @@ def notify_many(outgoing: list[Outgoing]) -> int:
 
 def kick_relay() -> None:
     """Ask a worker to relay now. If the broker is down the message waits for beat's next sweep: never lost."""
-    from notifications import tasks
-
     try:
-        tasks.relay_outbox.delay()
+        enqueue("notifications.tasks.relay_outbox")
     except Exception:  # noqa: BLE001 - any broker error: the row is safe in the database
         logger.warning("Could not queue the outbox relay; beat will pick the messages up", exc_info=True)
 
@@ -243,7 +242,19 @@ def _deliver(message: Message, *, now) -> None:
         message.sent_at = now
         message.provider_id = provider_id
         message.last_error = ""
+    if message.state in (State.SENT, State.FAILED):
+        _forget_secrets(message)
     message.save()
+
+
+def _forget_secrets(message: Message) -> None:
+    """Erase a single-use link once the email has gone (or will never go): the row is kept, the credential is not."""
+    try:
+        secret = templates_registry.get(message.template).secret
+    except KeyError:
+        return
+    if secret and message.data:
+        message.data = {key: ("" if key in secret else value) for key, value in message.data.items()}
 
 
 def relay(*, limit: int | None = None) -> int:

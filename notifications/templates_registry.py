@@ -7,7 +7,8 @@ with translations in templates/notifications/<code>/<language>/. `example` is th
 
 from dataclasses import dataclass, field
 
-from django.template import TemplateDoesNotExist
+from django.conf import settings
+from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 
 from core import languages
@@ -20,6 +21,9 @@ class MessageTemplate:
     example: dict = field(default_factory=dict)
     # Statutory letters are kept as documents whatever channel the person chose.
     statutory: bool = False
+    # Data keys holding a credential (a single-use link into an account): the outbox erases them from the row once
+    # the message has been sent or has failed for good.
+    secret: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,13 @@ def _part(code: str, part: str, language: str):
 
 
 def render(code: str, data: dict, *, link: str = "", language: str = "en") -> Rendered:
+    """The message as plain text. Nothing is HTML-escaped here ("St Anne's", not "St Anne&#x27;s"): an email or a
+    text message is not HTML, and a page that shows the text escapes it as it shows it."""
     get(code)
-    context = {**data, "link": link}
+    context = {"service_name": settings.SERVICE_NAME, **data, "link": link}
 
     def text(part: str) -> str:
-        return _part(code, part, language).render(context).strip()
+        template = _part(code, part, language).template
+        return template.render(Context(context, autoescape=False)).strip()
 
     return Rendered(subject=" ".join(text("subject").split()), body=text("body"), sms=text("sms"))

@@ -1,10 +1,11 @@
 """Documents and notes on a case, and the log of who read a child's record."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, User
-from cases import policy, selectors
+from cases import letters, policy, selectors
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
     AccessLog,
@@ -12,7 +13,7 @@ from cases.models import (
     CaseDocument,
     TimelineEvent,
 )
-from cases.services._common import _require_council_staff, _save_with_history, _timeline
+from cases.services._common import _lock, _require_council_staff, _save_with_history, _timeline
 from core.errors import ServiceError
 
 
@@ -50,6 +51,39 @@ def file_document(
             family=visible_to_family,
         )
     return document
+
+
+def file_decision_letter(*, case_id: int, event_id: int) -> CaseDocument | None:
+    """File the decision letter for a timeline event once: a retry or a second run finds it and files nothing.
+
+    The PDF is rendered before the transaction (it takes a while); the case row is locked while filing, so two
+    runs at once still leave one letter.
+    """
+    case = Case.objects.select_related("child", "council", "coordinator").get(pk=case_id)
+    event = TimelineEvent.objects.select_related("actor").get(pk=event_id, case=case)
+    name = letters.letter_name(case=case, event_id=event_id)
+    existing = CaseDocument.objects.filter(case=case, name=name).first()
+    if existing is not None:
+        return existing
+    letter = letters.render_decision_letter(case, event=event)
+    if letter is None:
+        return None
+    with transaction.atomic():
+        _lock(case, expected_version=None)
+        existing = CaseDocument.objects.filter(case=case, name=name).first()
+        if existing is not None:
+            return existing
+        return file_document(
+            case=case,
+            name=letter.name,
+            content=ContentFile(letter.pdf),
+            category=CaseDocument.Category.LETTER,
+            content_type="application/pdf",
+            by=event.actor,
+            description="Decision letter with the right to appeal",
+            visible_to_family=True,
+            timeline_summary=f"Decision letter filed: {letter.name}",
+        )
 
 
 def add_case_note(

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from cases import letters, notices, selectors, statutory, tasks, workflow
+from cases import letters, notices, selectors, statutory, workflow
 from cases.models import (
     AdviceClock,
     Case,
@@ -16,6 +16,7 @@ from cases.models import (
 )
 from cases.services._common import _lock, _require_council_staff, _save_with_history, _timeline
 from core.errors import ServiceError
+from core.queue import enqueue_on_commit
 
 
 def recompute_deadlines(*, case: Case, by: User | None, today: date | None = None) -> list[Deadline]:
@@ -154,8 +155,7 @@ def case_transition(
         recompute_deadlines(case=case, by=by, today=today)
         notices.transition_happened(case=case, transition=transition, event=event, reason=reason, by=by)
         if workflow.Stage(case.stage) in letters.DECISION_LETTERS:
-            case_id, event_id = case.pk, event.pk
-            transaction.on_commit(lambda: tasks.file_decision_letter.delay(case_id, event_id))
+            enqueue_on_commit("cases.tasks.file_decision_letter", case.pk, event.pk)
     return case
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import COUNCIL_ROLES, Discipline, Organisation, Role, User
 from cases import notices, selectors
 from cases.models import (
@@ -137,8 +138,6 @@ def invite_to_case(
     Someone who already has an account joins straight away; anyone else gets an invitation link and joins the
     team when they accept it (see `join_case_from_invitation`).
     """
-    from accounts import services as account_services
-
     _require_council_staff(
         by, case.council_id, roles={Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER}
     )

@@ -29,15 +29,19 @@ def test_the_letter_is_filed_as_a_pdf_the_family_can_see(
     assert document.name.startswith("Decision-letter-") and document.name.endswith(f"{case.reference}.pdf")
     assert document.visible_to_family
     assert document.file.read(5) == b"%PDF-"
-    assert TimelineEvent.objects.filter(case=case, summary__startswith="Decision letter filed").exists()
+    # Filed like every other document: by the coordinator who decided, in the history and on the timeline.
+    assert document.uploaded_by == coordinator
+    assert document.history.get().history_user == coordinator
+    filed = TimelineEvent.objects.get(case=case, summary=f"Decision letter filed: {document.name}")
+    assert (filed.kind, filed.actor, filed.visible_to_family) == ("document", coordinator, True)
 
 
 def test_filing_twice_keeps_one_letter(case, coordinator, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     refuse(case, coordinator)
     event = TimelineEvent.objects.filter(case=case, kind="transition").first()
-    first = letters.file_decision_letter(case_id=case.pk, event_id=event.pk)
-    again = letters.file_decision_letter(case_id=case.pk, event_id=event.pk)
+    first = services.file_decision_letter(case_id=case.pk, event_id=event.pk)
+    again = services.file_decision_letter(case_id=case.pk, event_id=event.pk)
     assert first == again
     assert CaseDocument.objects.filter(case=case, category="letter").count() == 1
 

@@ -66,6 +66,11 @@ def test_the_administrator_manages_staff_and_does_no_casework():
     assert Role.ADMINISTRATOR in account_policy.ACTIONS["view_case"].roles
 
 
+def test_the_workflow_names_deciders_only_among_those_the_policy_lets_move_cases():
+    for step in workflow.TRANSITIONS.values():
+        assert step.roles <= account_policy.ACTIONS["transition"].roles, step.name
+
+
 def test_an_unknown_action_is_an_error_not_a_quiet_no(coordinator):
     with pytest.raises(account_policy.UnknownAction):
         account_policy.role_may(coordinator, "delete_everything")

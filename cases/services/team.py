@@ -161,12 +161,10 @@ def add_team_member(
     return member
 
 
-# Who an invitation to a case makes the new person, on the case team.
+# Who an invitation to a case makes the new person, on the case team: the one role that fits their account.
 TEAM_ROLE_FOR_INVITED = {
-    Role.PARENT: TeamRole.FAMILY,
-    Role.YOUNG_PERSON: TeamRole.YOUNG_PERSON,
-    Role.SUPPORTER: TeamRole.SUPPORTER,
-    Role.SENCO: TeamRole.SCHOOL,
+    role: next(iter(TEAM_ROLES_FOR_ACCOUNT[role]))
+    for role in (Role.PARENT, Role.YOUNG_PERSON, Role.SUPPORTER, Role.SENCO)
 }
 
 

@@ -115,6 +115,7 @@ FIELD_GROUPS = {
     "deadlines": "The statutory deadlines and whether they were met",
     "exceptions": "Lawful exceptions recorded against the time limits",
 }
+FAMILY_SIDE_SEES = frozenset({"request_summary", "documents", "team", "deadlines", "exceptions"})
 FIELDS: dict[Role, frozenset[str]] = {
     COORDINATOR: frozenset(FIELD_GROUPS),
     SUPPORT: frozenset(FIELD_GROUPS),
@@ -126,10 +127,11 @@ FIELDS: dict[Role, frozenset[str]] = {
     PANEL: frozenset({"request_summary", "documents", "team", "deadlines", "exceptions"}),
     # A family sees who is recorded as a contact but not their email, phone or address: parents who live apart
     # are often both contacts, and one must not learn the other's address from the case page.
-    PARENT: frozenset({"request_summary", "documents", "team", "deadlines"}),
-    YOUNG_PERSON: frozenset({"request_summary", "documents", "team", "deadlines"}),
-    SENCO: frozenset({"request_summary", "documents", "team", "deadlines"}),
-    SUPPORTER: frozenset({"request_summary", "documents", "team", "deadlines"}),
+    # The family side sees the exceptions recorded against their own time limits, so a late date is explained.
+    PARENT: FAMILY_SIDE_SEES,
+    YOUNG_PERSON: FAMILY_SIDE_SEES,
+    SENCO: FAMILY_SIDE_SEES,
+    SUPPORTER: FAMILY_SIDE_SEES,
 }
 
 

@@ -152,3 +152,21 @@ def test_a_role_without_the_request_summary_gets_no_summary_field(people, case_w
         policy.FIELDS[Role.SPECIALIST] = original
     assert "summary" not in body and "primary_need" not in body
     assert body["reference"] == case_with_everything.reference
+
+
+def test_the_family_side_still_sees_exceptions_to_its_time_limits_and_a_specialist_does_not(
+    people, case_with_everything, client
+):
+    services.record_exception(
+        case=case_with_everything,
+        kind="personal_circumstances",
+        starts_on=case_with_everything.received_on,
+        ends_on=case_with_everything.received_on,
+        reason="The family were away for a bereavement",
+        by=people["coordinator"],
+    )
+    seen = {
+        who: 'data-testid="exceptions"' in _page(client, people[who], case_with_everything)
+        for who in ("coordinator", "parent", "senco", "panel", "specialist")
+    }
+    assert seen == {"coordinator": True, "parent": True, "senco": True, "panel": True, "specialist": False}

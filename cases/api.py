@@ -208,7 +208,10 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseListItemSerializer):
-    """A case with its live (not cancelled) deadlines, the steps the caller may take and who is on its team."""
+    """A case with its live (not cancelled) deadlines, the steps the caller may take and who is on its team.
+
+    Fields about a part of the case the caller's role does not see are left out of the response.
+    """
 
     # `deadline_rows`, `transition_options` and `team_members` are set on the case by the view from the
     # selectors, so serializing runs no query of its own.

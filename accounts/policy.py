@@ -57,6 +57,12 @@ def _rule(roles, description: str, *, on_case: bool = True, council_staff: bool 
 ACTIONS: dict[str, Rule] = {
     # --- lists and pages not about one case -------------------------------------------------------------------
     "list_cases": _rule(EVERYONE, "See the list of cases they may see", on_case=False),
+    "list_all_cases": _rule(COUNCIL_STAFF, "See every case of their own council", on_case=False),
+    "follow_as_family": _rule(
+        {PARENT, YOUNG_PERSON, SUPPORTER},
+        "Follow their cases as plain statements: where each is and what happens next",
+        on_case=False,
+    ),
     "view_caseload": _rule({COORDINATOR}, "See their own caseload, nearest deadline first", on_case=False),
     "view_new_requests": _rule(
         CASEWORK, "See new requests waiting to be checked or allocated", on_case=False
@@ -69,15 +75,16 @@ ACTIONS: dict[str, Rule] = {
     "preview_templates": _rule(
         {COORDINATOR, SUPPORT, MANAGER, ADMIN}, "Read the message templates the service sends", on_case=False
     ),
+    # The administrator manages staff accounts and invitations; casework (below) is for coordinators, business
+    # support and managers, so the administrator is shown no casework link that would then answer "not found".
     "manage_staff": _rule({ADMIN}, "Add, deactivate and reactivate staff accounts", on_case=False),
     "invite_people": _rule(
         {ADMIN, COORDINATOR, SUPPORT}, "Invite families, schools and supporters to an account", on_case=False
     ),
-    "choose_digest": _rule(
-        COUNCIL_STAFF | PROFESSIONALS, "Ask for a daily digest of what is due", on_case=False
-    ),
+    # The digest is built from council caseloads (cases.reminders), so only council staff can have one.
+    "choose_digest": _rule(COUNCIL_STAFF, "Ask for a daily digest of what is due", on_case=False),
     # --- one case ----------------------------------------------------------------------------------------------
-    "view_case": _rule(EVERYONE, "Open a case they are allowed to see"),
+    "view_case": _rule(EVERYONE, "Open a case they are allowed to see, and read the documents they may read"),
     "transition": _rule(
         {COORDINATOR, SUPPORT, MANAGER}, "Move a case through the workflow (the workflow names who decides)"
     ),
@@ -89,7 +96,7 @@ ACTIONS: dict[str, Rule] = {
     "invite_to_case": _rule(CASEWORK, "Invite a family member, SENCo or supporter to the case"),
     "record_professionals": _rule(CASEWORK, "Record or withdraw a professional already involved"),
     "upload_document": _rule(EVERYONE - {ADMIN}, "Add a document to the case"),
-    "mark_document_staff_only": _rule(COUNCIL_STAFF, "Keep a document from the family (staff only)"),
+    "mark_document_staff_only": _rule(CASEWORK, "Keep a document from the family (staff only)"),
     "withdraw_document": _rule(CASEWORK, "Withdraw a document added by mistake (kept in history)"),
     # --- specialist advice (advice app) ------------------------------------------------------------------------
     "plan_advice": _rule(CASEWORK, "See what advice the law requires for a case and who could give it"),
@@ -142,6 +149,7 @@ FIELD_GROUPS = {
     "deadlines": "The statutory deadlines and whether they were met",
     "exceptions": "Lawful exceptions recorded against the time limits",
 }
+FAMILY_SIDE_SEES = frozenset({"request_summary", "documents", "team", "deadlines", "exceptions"})
 FIELDS: dict[Role, frozenset[str]] = {
     COORDINATOR: frozenset(FIELD_GROUPS),
     SUPPORT: frozenset(FIELD_GROUPS),
@@ -151,10 +159,13 @@ FIELDS: dict[Role, frozenset[str]] = {
     # the family or what the council has sent them.
     SPECIALIST: frozenset({"request_summary", "documents", "team", "deadlines"}),
     PANEL: frozenset({"request_summary", "documents", "team", "deadlines", "exceptions"}),
-    PARENT: frozenset({"family_contact_details", "request_summary", "documents", "team", "deadlines"}),
-    YOUNG_PERSON: frozenset({"family_contact_details", "request_summary", "documents", "team", "deadlines"}),
-    SENCO: frozenset({"request_summary", "documents", "team", "deadlines"}),
-    SUPPORTER: frozenset({"request_summary", "documents", "team", "deadlines"}),
+    # A family sees who is recorded as a contact but not their email, phone or address: parents who live apart
+    # are often both contacts, and one must not learn the other's address from the case page.
+    # The family side sees the exceptions recorded against their own time limits, so a late date is explained.
+    PARENT: FAMILY_SIDE_SEES,
+    YOUNG_PERSON: FAMILY_SIDE_SEES,
+    SENCO: FAMILY_SIDE_SEES,
+    SUPPORTER: FAMILY_SIDE_SEES,
 }
 
 

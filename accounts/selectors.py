@@ -2,7 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
+from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.policy import council_of, role_may
 
 # Roles an administrator creates (everyone else joins by invitation).
 STAFF_ROLES = (
@@ -15,30 +16,16 @@ STAFF_ROLES = (
 )
 # Organisations, besides the council itself, whose professionals the council's administrator adds.
 PARTNER_KINDS = (OrganisationKind.NHS, OrganisationKind.SOCIAL_CARE)
-# Who may invite families, schools and supporters.
-INVITER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.BUSINESS_SUPPORT})
-
-
-def council_of(user: User) -> Organisation | None:
-    """The council a member of council staff works for; None for everyone else."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.role not in COUNCIL_ROLES or user.organisation is None:
-        return None
-    if user.organisation.kind != OrganisationKind.COUNCIL:
-        return None
-    return user.organisation
 
 
 def administered_council(user: User) -> Organisation | None:
-    """The council whose staff this user manages, or None if they are not a council administrator."""
-    council = council_of(user)
-    return council if council is not None and user.role == Role.ADMINISTRATOR else None
+    """The council whose staff this user manages (accounts.policy "manage_staff"), or None."""
+    return council_of(user) if role_may(user, "manage_staff") else None
 
 
 def inviting_council(user: User) -> Organisation | None:
-    council = council_of(user)
-    return council if council is not None and user.role in INVITER_ROLES else None
+    """The council this user invites families, schools and supporters for (policy "invite_people"), or None."""
+    return council_of(user) if role_may(user, "invite_people") else None
 
 
 def staff_organisations(*, council: Organisation) -> QuerySet[Organisation]:

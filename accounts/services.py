@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts import invitations, mail, selectors
+from accounts import invitations, mail, policy, selectors
 from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Invitation, Organisation, Role, User
 from core.errors import ServiceError
 
@@ -217,7 +217,7 @@ def create_invitation(
     Any member of council staff may invite (the case team page lets service managers invite onto a case); the
     general "Invite someone" page is for administrators, coordinators and business support.
     """
-    council = selectors.council_of(by)
+    council = policy.council_of(by)
     if council is None:
         raise ServiceError(_("You do not have permission to do that."))
     email = normalise_email(email)
@@ -361,7 +361,7 @@ def update_contact_preferences(
     user.preferred_channel = channel
     user.phone = phone
     user.postal_address = postal_address
-    user.wants_daily_digest = wants_daily_digest and user.role in COUNCIL_ROLES
+    user.wants_daily_digest = wants_daily_digest and policy.role_may(user, "choose_digest")
     if language:
         user.language = language
     with transaction.atomic():

@@ -28,7 +28,7 @@ from accounts.forms import (
     PasswordResetRequestForm,
     StaffForm,
 )
-from accounts.models import COUNCIL_ROLES
+from accounts.policy import role_may
 
 # The account is created here, so Django must be told which backend vouches for it.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -280,7 +280,7 @@ def accept_invitation(request, token: str):
 @require_http_methods(["GET", "POST"])
 def contact_preferences(request):
     user = request.user
-    staff = user.role in COUNCIL_ROLES
+    staff = role_may(user, "choose_digest")
     initial = {
         "preferred_channel": user.preferred_channel,
         "phone": user.phone,

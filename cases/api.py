@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
-from cases import selectors, services, workflow
+from cases import policy, selectors, services, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
 from cases.models import (
     AreaOfNeed,
@@ -208,7 +208,10 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseListItemSerializer):
-    """A case with its live (not cancelled) deadlines, the steps the caller may take and who is on its team."""
+    """A case with its live (not cancelled) deadlines, the steps the caller may take and who is on its team.
+
+    Fields about a part of the case the caller's role does not see are left out of the response.
+    """
 
     # `deadline_rows`, `transition_options` and `team_members` are set on the case by the view from the
     # selectors, so serializing runs no query of its own.
@@ -241,6 +244,25 @@ class CaseDetailSerializer(CaseListItemSerializer):
             "team",
         ]
         read_only_fields = fields
+
+    # Which fields belong to which part of the case (accounts.policy.FIELD_GROUPS): a role that may not see a
+    # part gets none of its fields, not an empty value.
+    FIELD_GROUP_OF = {
+        "primary_need": "request_summary",
+        "secondary_need": "request_summary",
+        "summary": "request_summary",
+        "deadlines": "deadlines",
+        "team": "team",
+    }
+
+    def to_representation(self, case: Case) -> dict:
+        body = super().to_representation(case)
+        user = self.context["request"].user if "request" in self.context else None
+        seen = policy.fields_for(user)
+        for field, group in self.FIELD_GROUP_OF.items():
+            if group not in seen:
+                body.pop(field, None)
+        return body
 
     def get_stage_description(self, case: Case) -> str:
         return workflow.STAGE_DESCRIPTIONS[workflow.Stage(case.stage)]
@@ -435,8 +457,7 @@ class CanLogRequests(BasePermission):
     message = _("Only council coordinators, business support and service managers can log a request.")
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return user.role in services.LOGGERS and services.council_of(user) is not None
+        return policy.role_may(request.user, "log_request")
 
 
 REFERENCE = OpenApiParameter(
@@ -502,7 +523,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         },
     )
     def create(self, request):
-        council = services.council_of(request.user)
+        council = policy.council_of(request.user)
         serializer = CaseCreateSerializer(
             data=request.data, context={**self.get_serializer_context(), "council_id": council.pk}
         )
@@ -591,8 +612,10 @@ class CaseViewSet(viewsets.GenericViewSet):
         parts = selectors.case_detail_parts(case=case, user=user)
         case.deadline_rows = parts["deadlines"]
         case.team_members = parts["team"]
-        case.transition_options = workflow.allowed_transitions(
-            facts=selectors.case_facts(case), role=user.role
+        case.transition_options = (
+            workflow.allowed_transitions(facts=selectors.case_facts(case), role=user.role)
+            if policy.can(user, "transition", case, known_in_scope=True)
+            else []
         )
         body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
         return Response(body, status=status_code, headers=headers)

@@ -413,8 +413,15 @@ class ExceptionForm(GovUKForm):
 
 
 class TeamMemberForm(GovUKForm):
+    required_messages = {"user": _("Select the person to add"), "role": _("Select their role on the case")}
+
     user = forms.ModelChoiceField(widget=LongSelect, label=_("Person"), queryset=None)
-    role = forms.ChoiceField(label=_("Role on the case"), choices=TeamRole.choices)
+    # No default: a role picked for them by the page is how a member of staff once joined as the family.
+    # The coordinator joins through "Change coordinator", never here.
+    role = forms.ChoiceField(
+        label=_("Role on the case"),
+        choices=_blank([choice for choice in TeamRole.choices if choice[0] != TeamRole.COORDINATOR]),
+    )
 
     def __init__(self, *args, council_id: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,8 +11,9 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import policy
 from accounts.models import Organisation, OrganisationKind, Role, User
-from cases import policy, statutory, workflow
+from cases import statutory, workflow
 from cases.models import (
     Case,
     CaseDocument,
@@ -48,13 +49,12 @@ def active_memberships(*, on: date) -> QuerySet[CaseTeamMember]:
 def cases_for(*, user: User) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    if user.role in {Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.ADMINISTRATOR}:
-        if user.organisation_id is None or user.organisation.kind != OrganisationKind.COUNCIL:
-            return Case.objects.none()
-        return Case.objects.filter(council_id=user.organisation_id)
+    if user.role in policy.COUNCIL_STAFF:
+        council = policy.council_of(user)
+        return Case.objects.none() if council is None else Case.objects.filter(council_id=council.pk)
     member = Q(user_id=user.pk)
     # A school or NHS body on the team lets its staff in; families never join through an organisation.
-    if user.organisation_id is not None and user.role not in {Role.PARENT, Role.YOUNG_PERSON}:
+    if user.organisation_id is not None and user.role not in policy.FAMILY:
         member |= Q(organisation_id=user.organisation_id)
     on_team = active_memberships(on=today()).filter(member, case_id=OuterRef("pk"))
     return Case.objects.filter(Exists(on_team))
@@ -180,9 +180,36 @@ def caseload(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     return case_list(user=user, filters=CaseFilters(**{**filters.__dict__, "coordinator": user.pk}))
 
 
+@dataclass(frozen=True)
+class ContactShown:
+    """A family contact as one role may see them: who they are always; how to reach them only if allowed."""
+
+    name: str
+    relationship: str
+    parental_responsibility: bool
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    channel: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class ProfessionalShown:
+    pk: int
+    name: str
+    role: str
+    service: str
+    email: str = ""
+    phone: str = ""
+
+
 def case_detail_parts(*, case: Case, user: User) -> dict:
-    """The lists the case page shows; each is one query whatever the case holds."""
-    family_view = user.role in {Role.PARENT, Role.YOUNG_PERSON, Role.SENCO, Role.SUPPORTER}
+    """The parts of the case page this person's role may see (accounts.policy.FIELDS), each one query at most.
+
+    A part the role may not see is not fetched at all, so neither the page nor the API can show it by mistake.
+    """
+    sees = policy.fields_for(user)
     deadlines = list(
         case.deadlines.exclude(status=statutory.DeadlineStatus.CANCELLED).order_by("due_on", "code")
     )
@@ -190,33 +217,88 @@ def case_detail_parts(*, case: Case, user: User) -> dict:
     documents = CaseDocument.objects.filter(case=case, withdrawn_at__isnull=True).select_related(
         "uploaded_by"
     )
-    if family_view:
+    if "internal_timeline" not in sees:
         timeline = timeline.filter(visible_to_family=True)
         documents = documents.filter(visible_to_family=True)
-    team = list(
-        active_memberships(on=today())
-        .filter(case=case)
-        .select_related("user", "organisation")
-        .order_by("role", "id")
+    team = (
+        [
+            _shown_member(member)
+            for member in active_memberships(on=today())
+            .filter(case=case)
+            .select_related("user", "organisation")
+            .order_by("role", "id")
+        ]
+        if "team" in sees
+        else []
     )
-    contacts = list(case.child.contacts.filter(is_archived=False))
-    professionals = list(case.professionals.filter(withdrawn_at__isnull=True))
-    exceptions = list(case.exceptions.filter(withdrawn_at__isnull=True).select_related("recorded_by"))
-    # Staff see what the service told people about this case, and whether it arrived.
+    contacts = [
+        ContactShown(
+            name=contact.name,
+            relationship=contact.get_relationship_display(),
+            parental_responsibility=contact.parental_responsibility,
+            **(
+                {"email": contact.email, "phone": contact.phone, "address": contact.address}
+                if "family_contact_details" in sees
+                else {}
+            ),
+            **(
+                {
+                    "channel": contact.get_preferred_channel_display(),
+                    "language": contact.get_language_display(),
+                }
+                if "contact_preferences" in sees
+                else {}
+            ),
+        )
+        for contact in case.child.contacts.filter(is_archived=False)
+    ]
+    professionals = [
+        ProfessionalShown(
+            pk=person.pk,
+            name=person.name,
+            role=person.role,
+            service=person.service,
+            **({"email": person.email, "phone": person.phone} if "professional_contacts" in sees else {}),
+        )
+        for person in case.professionals.filter(withdrawn_at__isnull=True)
+    ]
+    exceptions = (
+        list(case.exceptions.filter(withdrawn_at__isnull=True).select_related("recorded_by"))
+        if "exceptions" in sees
+        else []
+    )
+    # What the service told people about this case, and whether it arrived.
     messages = (
-        [] if family_view else list(notification_selectors.for_subject(subject_ref=f"case:{case.pk}")[:30])
+        list(notification_selectors.for_subject(subject_ref=f"case:{case.pk}")[:30])
+        if "messages_sent" in sees
+        else []
+    )
+    request_summary = (
+        {
+            "primary_need": case.get_primary_need_display() if case.primary_need else "",
+            "secondary_need": case.get_secondary_need_display() if case.secondary_need else "",
+            "summary": case.summary,
+        }
+        if "request_summary" in sees
+        else None
     )
     return {
-        "deadlines": deadlines,
+        "sees": {group: group in sees for group in policy.FIELD_GROUPS},
+        "deadlines": deadlines if "deadlines" in sees else [],
         "timeline": list(timeline[:50]),
-        "documents": list(documents),
+        "documents": list(documents) if "documents" in sees else [],
         "team": team,
         "contacts": contacts,
         "professionals": professionals,
-        "share_consent": [] if family_view else list(case.share_consent or []),
+        "share_consent": list(case.share_consent or []) if "share_consent" in sees else [],
         "exceptions": exceptions,
         "messages_sent": messages,
-        "family_view": family_view,
+        "request_summary": request_summary,
+        "child_identifiers": (
+            {"upn": case.child.upn, "uln": case.child.uln, "nhs_number": case.child.nhs_number}
+            if "child_identifiers" in sees
+            else None
+        ),
     }
 
 
@@ -245,6 +327,13 @@ def professional_for(*, case: Case, professional_id: int) -> InvolvedProfessiona
     return found
 
 
+def _shown_member(member: CaseTeamMember) -> CaseTeamMember:
+    member.name = member.user.full_name if member.user else member.organisation.name
+    # The coordinator leaves the team only when someone else is allocated (services.allocate_coordinator).
+    member.ends_by_allocation = member.role == TeamRole.COORDINATOR
+    return member
+
+
 def team_member_for(*, case: Case, member_id: int) -> CaseTeamMember:
     """A current member of this case's team (the case already fetched through cases_for); 404 otherwise."""
     member = (
@@ -255,7 +344,7 @@ def team_member_for(*, case: Case, member_id: int) -> CaseTeamMember:
     )
     if member is None:
         raise Http404("No such team member")
-    return member
+    return _shown_member(member)
 
 
 def coordinators_with_load(*, council_id: int) -> QuerySet[User]:
@@ -290,7 +379,10 @@ def partner_organisations(*, council_id: int) -> QuerySet[Organisation]:
 def document_for(*, user: User, reference: str, document_id: int) -> CaseDocument:
     case = get_case_for(user=user, reference=reference)
     qs = CaseDocument.objects.filter(case=case, pk=document_id, withdrawn_at__isnull=True)
-    if user.role in {Role.PARENT, Role.YOUNG_PERSON, Role.SENCO, Role.SUPPORTER}:
+    if not policy.sees(user, "documents"):
+        raise Http404("No document found")
+    # Documents the council keeps from the family are kept from everyone outside the council too.
+    if not policy.sees(user, "internal_timeline"):
         qs = qs.filter(visible_to_family=True)
     document = qs.first()
     if document is None:

@@ -8,8 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import COUNCIL_ROLES, Role
-from cases import selectors, services, workflow
+from cases import policy, selectors, services, workflow
 from cases.forms import (
     AllocateForm,
     CaseFilterForm,
@@ -29,9 +28,9 @@ from cases.models import CaseTeamMember
 PAGE_SIZE = 25
 
 
-def _staff_only(request, roles=COUNCIL_ROLES):
-    if request.user.role not in roles or services.council_of(request.user) is None:
-        # Pages for council staff do not exist for anyone else, as far as they can tell.
+def _allowed(request, action: str, case=None) -> None:
+    """Every page asks the one policy; a page you may not use does not exist, as far as you can tell (404)."""
+    if not policy.can(request.user, action, case, known_in_scope=case is not None):
         raise Http404
 
 
@@ -67,7 +66,7 @@ def _list_page(request, *, title, template, rows, form, extra=None):
         "filter_form": form,
         "query_string": query.urlencode(),
         "toggle_query": toggle.urlencode(),
-        "show_school_filter": request.user.role in COUNCIL_ROLES,
+        "show_school_filter": policy.role_may(request.user, "filter_by_school"),
         "today": on,
         **(extra or {}),
     }
@@ -77,7 +76,7 @@ def _list_page(request, *, title, template, rows, form, extra=None):
 @login_required
 @require_GET
 def caseload(request):
-    _staff_only(request, roles={Role.COORDINATOR})
+    _allowed(request, "view_caseload")
     form = CaseFilterForm(request.GET or None, council_id=request.user.organisation_id)
     rows = selectors.caseload(user=request.user, filters=form.filters())
     return _list_page(
@@ -90,19 +89,19 @@ def caseload(request):
     )
 
 
-FAMILY_VIEW_ROLES = {Role.PARENT, Role.YOUNG_PERSON, Role.SUPPORTER}
-
-
 @login_required
 @require_GET
 def case_list(request):
-    if request.user.role in FAMILY_VIEW_ROLES:
+    _allowed(request, "list_cases")
+    if policy.role_may(request.user, "follow_as_family"):
         return _family_case_list(request)
-    council_id = request.user.organisation_id if request.user.role in COUNCIL_ROLES else None
-    form = CaseFilterForm(request.GET or None, council_id=council_id)
+    every_case = policy.role_may(request.user, "list_all_cases")
+    form = CaseFilterForm(
+        request.GET or None, council_id=request.user.organisation_id if every_case else None
+    )
     open_only = request.GET.get("closed") != "1"
     rows = selectors.case_list(user=request.user, filters=form.filters(open_only=open_only))
-    title = _("All cases") if request.user.role in COUNCIL_ROLES else _("Cases")
+    title = _("All cases") if every_case else _("Cases")
     return _list_page(
         request,
         title=title,
@@ -127,7 +126,7 @@ def _family_case_list(request):
 @login_required
 @require_GET
 def unallocated(request):
-    _staff_only(request, roles={Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR})
+    _allowed(request, "view_new_requests")
     form = CaseFilterForm(request.GET or None, council_id=request.user.organisation_id)
     rows = selectors.new_requests(user=request.user, filters=form.filters())
     suggestion = selectors.suggested_coordinator(council_id=request.user.organisation_id)
@@ -144,8 +143,8 @@ def unallocated(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_request(request):
-    _staff_only(request, roles=services.LOGGERS)
-    council = services.council_of(request.user)
+    _allowed(request, "log_request")
+    council = policy.council_of(request.user)
     form = LogRequestForm(request.POST or None, council_id=council.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,6 +183,7 @@ def log_request(request):
 @require_GET
 def case_detail(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "view_case", case)
     services.log_access(user=request.user, case=case, action="view_case", path=request.path)
     parts = selectors.case_detail_parts(case=case, user=request.user)
     facts = selectors.case_facts(case)
@@ -198,13 +198,10 @@ def case_detail(request, reference):
         "case": case,
         "stage_label": workflow.STAGE_LABELS[workflow.Stage(case.stage)],
         "stage_description": workflow.STAGE_DESCRIPTIONS[workflow.Stage(case.stage)],
-        "actions": workflow.allowed_transitions(facts=facts, role=request.user.role),
+        "actions": _transitions_for(request.user, case, facts),
         "next_step": workflow.next_step(facts=facts),
-        "is_council_staff": request.user.role in COUNCIL_ROLES,
-        "can_record_exception": request.user.role in {Role.COORDINATOR, Role.SERVICE_MANAGER},
-        "can_upload": True,
-        "can_mark_incomplete": request.user.role in services.INCOMPLETE_MARKERS,
-        "can_record_professionals": request.user.role in services.LOGGERS,
+        # What this person may do here, by action name (accounts.policy.ACTIONS): the template asks only this.
+        "may": policy.may_for(request.user, case),
         "rag": selectors.rag_for(next_due_on=case.next_due_on, on=on),
         "today": on,
         **parts,
@@ -212,14 +209,19 @@ def case_detail(request, reference):
     return render(request, "cases/case_detail.html", context)
 
 
+def _transitions_for(user, case, facts) -> list:
+    """The workflow names who decides each step; the policy says whether this person may move cases at all."""
+    if not policy.can(user, "transition", case, known_in_scope=True):
+        return []
+    return workflow.allowed_transitions(facts=facts, role=user.role)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def transition(request, reference, name):
     case = selectors.get_case_for(user=request.user, reference=reference)
     step = workflow.TRANSITIONS.get(name)
-    if step is None or step not in workflow.allowed_transitions(
-        facts=selectors.case_facts(case), role=request.user.role
-    ):
+    if step is None or step not in _transitions_for(request.user, case, selectors.case_facts(case)):
         raise Http404
     form = TransitionForm(
         request.POST or None, transition=step, initial={"on": selectors.today(), "version": case.version}
@@ -250,8 +252,8 @@ def transition(request, reference, name):
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocate(request, reference):
-    _staff_only(request, roles={Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR})
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "allocate", case)
     suggestion = selectors.suggested_coordinator(council_id=case.council_id)
     initial = {"version": case.version, "coordinator": case.coordinator or suggestion}
     form = AllocateForm(request.POST or None, council_id=case.council_id, initial=initial)
@@ -284,7 +286,11 @@ def allocate(request, reference):
 @require_http_methods(["GET", "POST"])
 def upload_document(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "upload_document", case)
+    may_keep_from_family = policy.can(request.user, "mark_document_staff_only", case, known_in_scope=True)
     form = DocumentForm(request.POST or None, request.FILES or None)
+    if not may_keep_from_family:
+        del form.fields["visible_to_family"]
     if request.method == "POST" and form.is_valid():
         try:
             document = services.add_document(
@@ -292,8 +298,7 @@ def upload_document(request, reference):
                 upload=form.cleaned_data["file"],
                 category=form.cleaned_data["category"],
                 description=form.cleaned_data["description"],
-                visible_to_family=form.cleaned_data["visible_to_family"]
-                or request.user.role not in COUNCIL_ROLES,
+                visible_to_family=form.cleaned_data.get("visible_to_family", True),
                 by=request.user,
             )
         except services.ServiceError as error:
@@ -330,8 +335,8 @@ def download_document(request, reference, document_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw_document(request, reference, document_id):
-    _staff_only(request)
     document = selectors.document_for(user=request.user, reference=reference, document_id=document_id)
+    _allowed(request, "withdraw_document", document.case)
     form = WithdrawDocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -355,8 +360,8 @@ def withdraw_document(request, reference, document_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_exception(request, reference):
-    _staff_only(request, roles={Role.COORDINATOR, Role.SERVICE_MANAGER})
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "record_exception", case)
     form = ExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -387,8 +392,8 @@ def record_exception(request, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_team_member(request, reference):
-    _staff_only(request)
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "manage_team", case)
     form = TeamMemberForm(request.POST or None, council_id=case.council_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -412,21 +417,41 @@ def add_team_member(request, reference):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def end_team_member(request, reference, member_id):
-    _staff_only(request)
+    """Taking someone off the team ends their access today, so it is confirmed first (GET asks, POST does it)."""
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "manage_team", case)
     member = selectors.team_member_for(case=case, member_id=member_id)
-    services.end_team_membership(member=member, by=request.user)
-    messages.success(request, _("They have left the case team."))
-    return redirect("cases:detail", reference=reference)
+    error = None
+    if request.method == "POST":
+        try:
+            services.end_team_membership(member=member, by=request.user)
+        except services.ServiceError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("%(name)s has left the case team.") % {"name": member.name})
+            return redirect("cases:detail", reference=reference)
+    elif member.ends_by_allocation:
+        error = services.COORDINATOR_STAYS
+    return render(
+        request,
+        "cases/end_team_member.html",
+        {
+            "case": case,
+            "member": member,
+            "error": error,
+            "may_allocate": policy.can(request.user, "allocate", case, known_in_scope=True),
+        },
+        status=400 if error and request.method == "POST" else 200,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_professional(request, reference):
-    _staff_only(request, roles=services.LOGGERS)
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "record_professionals", case)
     form = InvolvedProfessionalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -447,8 +472,8 @@ def add_professional(request, reference):
 @login_required
 @require_http_methods(["POST"])
 def withdraw_professional(request, reference, professional_id):
-    _staff_only(request, roles=services.LOGGERS)
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "record_professionals", case)
     person = selectors.professional_for(case=case, professional_id=professional_id)
     services.withdraw_involved_professional(professional=person, by=request.user)
     messages.success(request, _("%(name)s is no longer shown as involved.") % {"name": person.name})
@@ -458,8 +483,8 @@ def withdraw_professional(request, reference, professional_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_child(request, reference):
-    _staff_only(request, roles={Role.COORDINATOR, Role.SERVICE_MANAGER, Role.BUSINESS_SUPPORT})
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "edit_child", case)
     child = case.child
     initial = {field: getattr(child, field) for field in EditChildForm.base_fields if hasattr(child, field)}
     initial.update(current_setting=child.current_setting_id, version=case.version)
@@ -487,8 +512,8 @@ def edit_child(request, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite_to_case(request, reference):
-    _staff_only(request, roles={Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER})
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "invite_to_case", case)
     form = InviteToCaseForm(request.POST or None, council_id=case.council_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -526,8 +551,8 @@ def invite_to_case(request, reference):
 @require_http_methods(["GET", "POST"])
 def request_incomplete(request, reference):
     """Mark a request as incomplete (the family is told what is missing), or complete again."""
-    _staff_only(request, roles=services.INCOMPLETE_MARKERS)
     case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "mark_incomplete", case)
     form = RequestIncompleteForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "complete":
         services.mark_request_complete(case=case, by=request.user)

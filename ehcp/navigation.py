@@ -3,31 +3,21 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.policy import role_may
 
-# (url name, label, roles that see it)
+# (url name, label, the policy action that opens the page). A person sees an item when the policy lets them take
+# its action, so navigation never links a page that would answer "not found". Several items may share a page:
+# the first one the person may take names it.
 NAV_ITEMS = [
-    ("cases:caseload", _("My caseload"), {Role.COORDINATOR}),
-    ("cases:unallocated", _("New requests"), {Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR}),
-    (
-        "cases:list",
-        _("All cases"),
-        {Role.SERVICE_MANAGER, Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR, Role.COORDINATOR},
-    ),
-    (
-        "cases:list",
-        _("Cases"),
-        {Role.PARENT, Role.YOUNG_PERSON, Role.SENCO, Role.SPECIALIST, Role.PANEL_MEMBER, Role.SUPPORTER},
-    ),
-    (
-        "cases:log_request",
-        _("Log a request"),
-        {Role.BUSINESS_SUPPORT, Role.COORDINATOR, Role.SERVICE_MANAGER},
-    ),
-    ("notifications:failures", _("Follow-ups"), {Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER}),
-    ("notifications:templates", _("Message templates"), {Role.SERVICE_MANAGER, Role.ADMINISTRATOR}),
-    ("accounts:staff_list", _("Staff"), {Role.ADMINISTRATOR}),
-    ("accounts:invite", _("Invite someone"), {Role.ADMINISTRATOR, Role.COORDINATOR, Role.BUSINESS_SUPPORT}),
+    ("cases:caseload", _("My caseload"), "view_caseload"),
+    ("cases:unallocated", _("New requests"), "view_new_requests"),
+    ("cases:list", _("All cases"), "list_all_cases"),
+    ("cases:list", _("Cases"), "list_cases"),
+    ("cases:log_request", _("Log a request"), "log_request"),
+    ("notifications:failures", _("Follow-ups"), "follow_up_failures"),
+    ("notifications:templates", _("Message templates"), "preview_templates"),
+    ("accounts:staff_list", _("Staff"), "manage_staff"),
+    ("accounts:invite", _("Invite someone"), "invite_people"),
 ]
 
 
@@ -35,9 +25,11 @@ def navigation_for(user, path: str) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = []
-    for url_name, label, roles in NAV_ITEMS:
-        if user.role not in roles:
+    linked = set()
+    for url_name, label, action in NAV_ITEMS:
+        if url_name in linked or not role_may(user, action):
             continue
+        linked.add(url_name)
         href = reverse(url_name)
         items.append({"text": str(label), "href": href, "current": path == href})
     return items

@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.policy import role_may
 from core.languages import ENGLISH
 from core.queue import enqueue
 from notifications import channels, templates_registry
@@ -291,13 +292,10 @@ class NotAllowed(Exception):
     pass
 
 
-FOLLOW_UP_ROLES = {"business_support", "service_manager"}
-
-
 def record_follow_up(*, message: Message, by: User) -> Message:
     """Business support contacted the person another way (a letter, a call): the failure is dealt with."""
     if (
-        by.role not in FOLLOW_UP_ROLES
+        not role_may(by, "follow_up_failures")
         or message.organisation_id is None
         or message.organisation_id != by.organisation_id
     ):

@@ -24,35 +24,31 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Organisation, OrganisationKind, Role
+from accounts.models import Organisation
+from accounts.policy import council_of, role_may
 from notifications import channels, selectors, services, templates_registry
 from notifications.models import Channel, Message
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
-PREVIEW_ROLES = frozenset({Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.ADMINISTRATOR})
-FAILURE_ROLES = frozenset({Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER})
 # Notify charges a text of up to 160 characters as one message, and a longer one as parts of 153.
 SMS_SINGLE = 160
 SMS_PART = 153
 
 
-def _council_for(user, roles) -> Organisation | None:
-    """The council a member of its staff works for, if they hold one of `roles`; None for anyone else."""
-    organisation = user.organisation if user.is_authenticated and user.role in roles else None
-    if organisation is not None and organisation.kind == OrganisationKind.COUNCIL:
-        return organisation
-    return None
+def _council_for(user, action: str) -> Organisation | None:
+    """The council of a member of its staff whom the policy lets take `action`; None for anyone else."""
+    return council_of(user) if role_may(user, action) else None
 
 
-def _council_staff_only(roles):
-    """Deny by default: the page does not exist (404) for anyone who is not council staff in `roles`."""
+def _council_staff_only(action: str):
+    """Deny by default: the page does not exist (404) for anyone the policy does not let take `action`."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if _council_for(request.user, roles) is None:
+            if _council_for(request.user, action) is None:
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -150,7 +146,7 @@ def _preview(template: templates_registry.MessageTemplate) -> Preview:
 
 
 @login_required
-@_council_staff_only(PREVIEW_ROLES)
+@_council_staff_only("preview_templates")
 @require_GET
 def template_preview(request):
     previews = [_preview(template) for template in templates_registry.all_templates()]
@@ -186,10 +182,10 @@ def _failure_row(message: Message) -> dict:
 
 
 @login_required
-@_council_staff_only(FAILURE_ROLES)
+@_council_staff_only("follow_up_failures")
 @require_GET
 def failures(request):
-    council = _council_for(request.user, FAILURE_ROLES)
+    council = _council_for(request.user, "follow_up_failures")
     page = Paginator(selectors.failures_for(organisation=council), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -200,10 +196,10 @@ def failures(request):
 
 
 @login_required
-@_council_staff_only(FAILURE_ROLES)
+@_council_staff_only("follow_up_failures")
 @require_POST
 def record_follow_up(request, message_id: int):
-    council = _council_for(request.user, FAILURE_ROLES)
+    council = _council_for(request.user, "follow_up_failures")
     message = selectors.failures_for(organisation=council).filter(pk=message_id).first()
     if message is None:
         raise Http404

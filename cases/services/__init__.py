@@ -2,6 +2,7 @@
 
 A package by concern; callers import from `cases.services` and never from the modules inside it."""
 
+from accounts.policy import council_of
 from cases.services._common import (
     next_reference,
     search_name_for,
@@ -9,7 +10,6 @@ from cases.services._common import (
 from cases.services.documents import (
     add_case_note,
     add_document,
-    council_of,
     file_decision_letter,
     file_document,
     log_access,
@@ -37,7 +37,6 @@ from cases.services.intake import (
     validate_child_age,
 )
 from cases.services.lifecycle import (
-    INCOMPLETE_MARKERS,
     case_transition,
     mark_request_complete,
     mark_request_incomplete,
@@ -47,7 +46,9 @@ from cases.services.lifecycle import (
     refresh_deadline_statuses,
 )
 from cases.services.team import (
+    COORDINATOR_STAYS,
     TEAM_ROLE_FOR_INVITED,
+    TEAM_ROLES_FOR_ACCOUNT,
     add_involved_professional,
     add_team_member,
     allocate_coordinator,
@@ -57,6 +58,7 @@ from cases.services.team import (
     invite_to_case,
     join_case_from_invitation,
     lightest_educational_psychologist,
+    team_role_problem,
     withdraw_involved_professional,
 )
 from core.errors import ServiceError, StaleVersion
@@ -89,7 +91,6 @@ __all__ = [
     "refresh_deadline_statuses",
     "case_transition",
     "record_exception",
-    "INCOMPLETE_MARKERS",
     "mark_request_incomplete",
     "mark_request_complete",
     "add_involved_professional",
@@ -102,6 +103,9 @@ __all__ = [
     "end_case_access",
     "end_team_membership",
     "grant_case_access",
+    "COORDINATOR_STAYS",
+    "TEAM_ROLES_FOR_ACCOUNT",
+    "team_role_problem",
     "lightest_educational_psychologist",
     "file_document",
     "file_decision_letter",

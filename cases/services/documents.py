@@ -4,8 +4,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind, User
-from cases import letters, policy, selectors
+from accounts.models import User
+from cases import letters, policy
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
     AccessLog,
@@ -13,7 +13,7 @@ from cases.models import (
     CaseDocument,
     TimelineEvent,
 )
-from cases.services._common import _lock, _require_council_staff, _save_with_history, _timeline
+from cases.services._common import _lock, _save_with_history, _timeline
 from core.errors import ServiceError
 
 
@@ -97,8 +97,9 @@ def add_case_note(
 def add_document(
     *, case: Case, upload, category: str, by: User, description: str = "", visible_to_family: bool = True
 ) -> CaseDocument:
-    if not selectors.cases_for(user=by).filter(pk=case.pk).exists():
-        raise ServiceError("You do not have permission to add documents to this case.")
+    policy.require(by, "upload_document", case)
+    if not visible_to_family:
+        policy.require(by, "mark_document_staff_only", case)
     try:
         inspected = inspect_upload(upload)
     except DocumentRejected as rejected:
@@ -130,7 +131,7 @@ def add_document(
 
 def withdraw_document(*, document: CaseDocument, reason: str, by: User) -> CaseDocument:
     """Hide a document uploaded by mistake; the file and its history stay for audit."""
-    _require_council_staff(by, document.case.council_id)
+    policy.require(by, "withdraw_document", document.case)
     if not reason.strip():
         raise ServiceError("Enter why the document is being withdrawn", field="reason")
     with transaction.atomic():
@@ -150,12 +151,6 @@ def withdraw_document(*, document: CaseDocument, reason: str, by: User) -> CaseD
 
 def log_access(*, user: User, case: Case, action: str, path: str = "") -> None:
     AccessLog.objects.create(user=user, case=case, child_id=case.child_id, action=action, path=path[:300])
-
-
-def council_of(user: User) -> Organisation | None:
-    if user.organisation and user.organisation.kind == OrganisationKind.COUNCIL:
-        return user.organisation
-    return None
 
 
 def share_document_with_family(*, document_id: int, by: User) -> CaseDocument:

@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.models import COUNCIL_ROLES, Discipline, Organisation, Role, User
-from cases import notices, selectors
+from accounts.models import Discipline, Organisation, Role, User
+from cases import notices, policy, selectors
 from cases.models import (
     Case,
     CaseTeamMember,
@@ -20,17 +20,16 @@ from cases.models import (
 from cases.services._common import (
     _add_member,
     _lock,
-    _require_council_staff,
     _save_with_history,
     _timeline,
 )
-from cases.services.intake import LOGGERS, ProfessionalDetails
+from cases.services.intake import ProfessionalDetails
 from core.errors import ServiceError
 
 
 def add_involved_professional(*, case: Case, details: ProfessionalDetails, by: User) -> InvolvedProfessional:
     """Staff record someone already working with the child, learnt of after the request."""
-    _require_council_staff(by, case.council_id, roles=LOGGERS)
+    policy.require(by, "record_professionals", case)
     with transaction.atomic():
         row = InvolvedProfessional(
             case=case, source=InvolvedProfessional.Source.STAFF, added_by=by, **dataclasses.asdict(details)
@@ -48,7 +47,7 @@ def add_involved_professional(*, case: Case, details: ProfessionalDetails, by: U
 
 def withdraw_involved_professional(*, professional: InvolvedProfessional, by: User) -> InvolvedProfessional:
     """No longer involved: kept, with who said so and when, but off the case page."""
-    _require_council_staff(by, professional.case.council_id, roles=LOGGERS)
+    policy.require(by, "record_professionals", professional.case)
     if professional.withdrawn_at is not None:
         return professional
     with transaction.atomic():
@@ -67,9 +66,7 @@ def withdraw_involved_professional(*, professional: InvolvedProfessional, by: Us
 def allocate_coordinator(
     *, case: Case, coordinator: User, by: User, expected_version: int | None = None
 ) -> Case:
-    _require_council_staff(
-        by, case.council_id, roles={Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR}
-    )
+    policy.require(by, "allocate", case)
     if (
         coordinator.role != Role.COORDINATOR
         or coordinator.organisation_id != case.council_id
@@ -99,14 +96,59 @@ def allocate_coordinator(
     return case
 
 
+# The roles on a case that fit each kind of account: the one place this rule lives. Council staff see every case
+# of their council without being on its team; the coordinator joins the team through allocation only.
+TEAM_ROLES_FOR_ACCOUNT: dict[str, frozenset[str]] = {
+    Role.PARENT: frozenset({TeamRole.FAMILY}),
+    Role.YOUNG_PERSON: frozenset({TeamRole.YOUNG_PERSON}),
+    Role.SUPPORTER: frozenset({TeamRole.SUPPORTER}),
+    Role.SENCO: frozenset({TeamRole.SCHOOL}),
+    Role.SPECIALIST: frozenset({TeamRole.SPECIALIST}),
+    Role.PANEL_MEMBER: frozenset({TeamRole.PANEL}),
+    Role.COORDINATOR: frozenset(),
+    Role.BUSINESS_SUPPORT: frozenset(),
+    Role.SERVICE_MANAGER: frozenset(),
+    Role.ADMINISTRATOR: frozenset(),
+}
+
+
+def team_role_problem(*, user: User, role: str) -> ServiceError | None:
+    """Why this person cannot join a case team in this role, naming the field to fix; None when they fit."""
+    if role not in TeamRole.values:
+        return ServiceError("Choose their role on the case", field="role")
+    if role == TeamRole.COORDINATOR:
+        return ServiceError(
+            "The coordinator is chosen with Change coordinator, not added to the team", field="role"
+        )
+    fitting = TEAM_ROLES_FOR_ACCOUNT.get(user.role, frozenset())
+    if not fitting:
+        return ServiceError(
+            f"{user.full_name} is council staff and already sees every case of the council, so is not added "
+            "to a case team",
+            field="user",
+        )
+    if role not in fitting:
+        allowed = " or ".join(sorted(TeamRole(r).label.lower() for r in fitting))
+        return ServiceError(
+            f"{user.full_name} has a {user.get_role_display().lower()} account, so their role on the case "
+            f"can only be {allowed}",
+            field="role",
+        )
+    return None
+
+
 def add_team_member(
     *, case: Case, role: str, by: User, user: User | None = None, organisation: Organisation | None = None
 ) -> CaseTeamMember:
-    _require_council_staff(by, case.council_id)
+    policy.require(by, "manage_team", case)
     if user is None and organisation is None:
         raise ServiceError("Choose a person or an organisation", field="user")
     if role not in TeamRole.values:
         raise ServiceError("Choose their role on the case", field="role")
+    if user is not None:
+        problem = team_role_problem(user=user, role=role)
+        if problem is not None:
+            raise problem
     with transaction.atomic():
         member = _add_member(
             case=case, user=user, organisation_id=organisation.pk if organisation else None, role=role, by=by
@@ -121,12 +163,10 @@ def add_team_member(
     return member
 
 
-# Who an invitation to a case makes the new person, on the case team.
+# Who an invitation to a case makes the new person, on the case team: the one role that fits their account.
 TEAM_ROLE_FOR_INVITED = {
-    Role.PARENT: TeamRole.FAMILY,
-    Role.YOUNG_PERSON: TeamRole.YOUNG_PERSON,
-    Role.SUPPORTER: TeamRole.SUPPORTER,
-    Role.SENCO: TeamRole.SCHOOL,
+    role: next(iter(TEAM_ROLES_FOR_ACCOUNT[role]))
+    for role in (Role.PARENT, Role.YOUNG_PERSON, Role.SUPPORTER, Role.SENCO)
 }
 
 
@@ -138,14 +178,12 @@ def invite_to_case(
     Someone who already has an account joins straight away; anyone else gets an invitation link and joins the
     team when they accept it (see `join_case_from_invitation`).
     """
-    _require_council_staff(
-        by, case.council_id, roles={Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER}
-    )
+    policy.require(by, "invite_to_case", case)
     if role not in TEAM_ROLE_FOR_INVITED:
         raise ServiceError("Choose who you are inviting", field="role")
     existing = User.objects.filter(email__iexact=email.strip()).first()
     if existing is not None:
-        if existing.role in COUNCIL_ROLES:
+        if existing.role in policy.COUNCIL_STAFF:
             raise ServiceError(
                 "That email address belongs to council staff. Add them to the team instead", field="email"
             )
@@ -191,8 +229,14 @@ def join_case_from_invitation(invitation, user: User) -> None:
     )
 
 
+COORDINATOR_STAYS = "The coordinator stays on the team while they coordinate the case. To change who it is, use Change coordinator"
+
+
 def end_team_membership(*, member: CaseTeamMember, by: User) -> CaseTeamMember:
-    _require_council_staff(by, member.case.council_id)
+    policy.require(by, "manage_team", member.case)
+    if member.role == TeamRole.COORDINATOR:
+        # The case's coordinator, caseload and team must agree: they change together, through allocation.
+        raise ServiceError(COORDINATOR_STAYS)
     with transaction.atomic():
         member.ends_on = selectors.today()
         _save_with_history(member, by=by)

@@ -125,13 +125,9 @@ def copy_name(draft: RequestDraft) -> str:
 
 def request_copy(draft: RequestDraft):
     """The filed PDF copy of a sent request, once the task has made it; None until then."""
-    from cases.models import CaseDocument
-
     if not draft.is_submitted:
         return None
-    return CaseDocument.objects.filter(
-        case_id=draft.case_id, name=copy_name(draft), withdrawn_at__isnull=True
-    ).first()
+    return case_selectors.filed_document(case_id=draft.case_id, name=copy_name(draft))
 
 
 def evidence_of(draft: RequestDraft):
@@ -143,7 +139,4 @@ def schools_for(council_id: int):
 
 
 def decision_date(case):
-    from cases import statutory
-
-    row = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
-    return row.due_on if row else None
+    return case_selectors.assessment_decision_due_on(case)

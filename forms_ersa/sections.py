@@ -263,14 +263,7 @@ def first_page_to_finish(section: Section, answers: dict, route: str = PARENT) -
 
 def months_before(on: date, months: int) -> date:
     """The same day `months` months earlier (the last day of the month when that day does not exist)."""
-    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
-    month += 1
-    for day in (on.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return statutory.add_months(on, -months)
 
 
 def parse_date(value) -> date | None:

@@ -421,7 +421,8 @@ def intake_request(*, intake: Intake, by: User | None) -> IntakeResult:
                     case=existing,
                 )
             if existing is not None:
-                case = existing
+                # Locked: the repeat request changes the case (its consent) while staff may be working on it.
+                case = _lock(existing, expected_version=None)
                 _note_repeat_request(case=case, intake=intake, by=by)
             else:
                 case = _open_case(intake=intake, coordinator=coordinator, by=by)

@@ -25,7 +25,9 @@ def _online_case(council):
     intake = services.Intake(
         council=council,
         child=factories.child_details(legal_first_name="Bola"),
-        contacts=(services.ContactDetails(name="Ada Parent", relationship="mother", email="ada@example.org"),),
+        contacts=(
+            services.ContactDetails(name="Ada Parent", relationship="mother", email="ada@example.org"),
+        ),
         received_on=datetime.date.today() - datetime.timedelta(days=3),
         route=RequestRoute.ONLINE,
         requested_by=Requester.PARENT,

@@ -19,16 +19,16 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.fields import get_error_detail
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.policy import role_may
 from cases import policy, selectors, services, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
 from cases.models import (
@@ -43,9 +43,7 @@ from cases.models import (
     Requester,
     RequestRoute,
 )
-
-# Token first: an anonymous call gets 401 with `WWW-Authenticate: Token` rather than a bare 403.
-AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer, permission
 
 # Requests typed in from a letter or email, or sent by another system; the online form has its own route.
 API_ROUTES = [(r.value, r.label) for r in (RequestRoute.LETTER, RequestRoute.EMAIL, RequestRoute.API)]
@@ -417,7 +415,6 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 # Documented error bodies.
-ErrorSerializer = inline_serializer("Error", {"detail": serializers.CharField()})
 DuplicateCaseSerializer = inline_serializer(
     "DuplicateOpenCase",
     {
@@ -447,17 +444,14 @@ CREATE_VALIDATION_ERROR = OpenApiResponse(
     ],
 )
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No case with that reference that you may see.")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid token or session.")
 
 
 # --- views --------------------------------------------------------------------------------------------------
 
 
-class CanLogRequests(BasePermission):
-    message = _("Only council coordinators, business support and service managers can log a request.")
-
-    def has_permission(self, request, view) -> bool:
-        return policy.role_may(request.user, "log_request")
+CanLogRequests = permission(
+    lambda user: role_may(user, "log_request"), message=services.MAY_NOT_LOG, name="CanLogRequests"
+)
 
 
 REFERENCE = OpenApiParameter(

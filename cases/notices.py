@@ -219,7 +219,7 @@ def transition_happened(
 
 
 def request_logged(*, case: Case, event: TimelineEvent, by: User) -> None:
-    decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+    decision_by = selectors.assessment_decision_due_on(case)
     final = case.deadlines.filter(code=statutory.DeadlineCode.FINAL_PLAN).first()
     tell_family(
         case=case,
@@ -228,7 +228,7 @@ def request_logged(*, case: Case, event: TimelineEvent, by: User) -> None:
             "child_first_name": case.child.known_as,
             "reference": case.reference,
             "received_on": f"{case.received_on:%-d %B %Y}",
-            "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
+            "decision_by": f"{decision_by:%-d %B %Y}" if decision_by else "",
             "final_by": f"{final.due_on:%-d %B %Y}" if final else "",
         },
         event_key=f"case:{case.pk}:event:{event.pk}",
@@ -272,7 +272,7 @@ def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | 
 
 def request_incomplete(*, case: Case, reason: str, event: TimelineEvent, by: User) -> None:
     """Tell the family (accounts and contacts) what is missing and what to do; the request still counts."""
-    decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+    decision_by = selectors.assessment_decision_due_on(case)
     tell_family(
         case=case,
         template="case.request_incomplete",
@@ -281,7 +281,7 @@ def request_incomplete(*, case: Case, reason: str, event: TimelineEvent, by: Use
             "reference": case.reference,
             "received_on": f"{case.received_on:%-d %B %Y}",
             "reason": reason,
-            "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
+            "decision_by": f"{decision_by:%-d %B %Y}" if decision_by else "",
         },
         event_key=f"case:{case.pk}:event:{event.pk}",
         by=by,

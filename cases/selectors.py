@@ -18,6 +18,7 @@ from cases.models import (
     Case,
     CaseDocument,
     CaseTeamMember,
+    Child,
     Deadline,
     InvolvedProfessional,
     TeamRole,
@@ -476,3 +477,35 @@ def family_accounts(*, case: Case) -> list[User]:
         .select_related("user")
     )
     return [member.user for member in members]
+
+
+# --- intake: what a new request is checked against ----------------------------------------------------------
+
+
+def open_case_for_child(
+    *, council_id: int, legal_first_name: str, legal_last_name: str, date_of_birth: date, upn: str = ""
+) -> Case | None:
+    """The same child with an open case at this council: same name and date of birth, or the same UPN."""
+    match = Child.objects.filter(council_id=council_id, date_of_birth=date_of_birth).filter(
+        legal_first_name__iexact=legal_first_name.strip(),
+        legal_last_name__iexact=legal_last_name.strip(),
+    )
+    if upn:
+        match = match | Child.objects.filter(council_id=council_id, upn=upn)
+    return Case.objects.filter(child__in=match, closed_on__isnull=True).select_related("child").first()
+
+
+def assessment_decision_due_on(case: Case) -> date | None:
+    """The day the family must hear whether the council will assess: the case's own deadline row (the one
+    `statutory.assessment_decision_due` computed when the request arrived), so every page, letter and message
+    shows the same date."""
+    row = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+    return row.due_on if row else None
+
+
+def filed_document(*, case_id: int, name: str, include_withdrawn: bool = False) -> CaseDocument | None:
+    """A document the service filed on a case under a name it chose (the copy of an online request)."""
+    qs = CaseDocument.objects.filter(case_id=case_id, name=name)
+    if not include_withdrawn:
+        qs = qs.filter(withdrawn_at__isnull=True)
+    return qs.first()

@@ -169,6 +169,16 @@ def add_weeks(start: date, weeks: int) -> date:
     return start + timedelta(weeks=weeks)
 
 
+def assessment_decision_due(received_on: date) -> date:
+    """Reg 5(1): tell the family whether the council will assess within 6 weeks of receiving the request."""
+    return add_weeks(received_on, 6)
+
+
+def draft_comments_close_on(served_on: date) -> date:
+    """Reg 13(1): at least 15 days, beginning with the day the draft plan is served, for comments and a school."""
+    return days_beginning_with(served_on, 15)
+
+
 def days_beginning_with(start: date, days: int) -> date:
     """The last day of a period of ``days`` days whose day 1 is ``start``."""
     if days < 1:
@@ -217,6 +227,38 @@ def age_on(date_of_birth: date, on: date) -> int:
     if on < _birthday_in(date_of_birth, on.year):
         years -= 1
     return years
+
+
+# Children and Families Act 2014 s83(2): a young person is "over compulsory school age but under 25", and an EHC
+# needs assessment can be asked for anyone under 25 on the day the request is received.
+MAX_AGE_AT_REQUEST = 25
+# The request form lets a young person ask for themselves, and asks for their agreement, from their 16th birthday.
+YOUNG_PERSON_FROM = 16
+
+
+class AgeProblem(StrEnum):
+    """Why a date of birth cannot belong to a request received on a given day; each layer words it for its page."""
+
+    NOT_YET_BORN = "not_yet_born"
+    TOO_OLD = "too_old"
+
+
+def age_problem(date_of_birth: date, on: date) -> AgeProblem | None:
+    """The 0–25 rule for a request received ``on``: born on or before that day, and not yet 25 on it.
+
+    The 25th birthday itself is too late (reached at the start of the day); 29 February birthdays are
+    reached on 1 March in a common year, as ``age_on`` counts them.
+    """
+    if date_of_birth > on:
+        return AgeProblem.NOT_YET_BORN
+    if age_on(date_of_birth, on) >= MAX_AGE_AT_REQUEST:
+        return AgeProblem.TOO_OLD
+    return None
+
+
+def is_young_person(date_of_birth: date, on: date) -> bool:
+    """16 or over on ``on`` (False for a date of birth after ``on``, which the age rule reports)."""
+    return date_of_birth <= on and age_on(date_of_birth, on) >= YOUNG_PERSON_FROM
 
 
 def academic_cohort(date_of_birth: date) -> int:
@@ -437,7 +479,7 @@ def compute_deadlines(dates: CaseDates) -> list[Deadline]:
     out.append(
         Deadline(
             DeadlineCode.ASSESSMENT_DECISION,
-            due_on=add_weeks(received, 6),
+            due_on=assessment_decision_due(received),
             starts_on=received,
             met_on=dates.assessment_decided_on,
         )

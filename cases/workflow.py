@@ -5,8 +5,10 @@ wrong move is refused with a message a coordinator can act on instead of being s
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
+
+from cases import statutory
 
 
 class Stage(StrEnum):
@@ -277,8 +279,7 @@ class TransitionRefused(Exception):
 
 
 def draft_window_closes_on(served_on: date) -> date:
-    # Reg 13(1): at least 15 days beginning with the day the draft is served (served day = day 1).
-    return served_on + timedelta(days=14)
+    return statutory.draft_comments_close_on(served_on)
 
 
 def check(name: str, *, facts: CaseFacts, role: str, on: date, today: date, reason: str = "") -> Transition:

@@ -1,6 +1,6 @@
 """Who a new online request goes to, by the council's rule in its request form settings.
 
-Reads only: the case itself is written by cases.services.receive_online_request with what this chooses.
+Reads only: what this chooses goes into the request's `cases.services.Intake`, and cases writes the case.
 """
 
 from dataclasses import dataclass
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from accounts.models import Role, User
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.models import TeamRole
 from forms_ersa.models import AllocationRule, FormSettings
 
 
@@ -42,5 +41,5 @@ def allocation_for(*, council_id: int, school_id: int | None) -> Allocation:
     if row is not None and row.allocate_ep:
         ep = case_services.lightest_educational_psychologist(council_id=council_id)
         if ep is not None:
-            also = ((ep, TeamRole.SPECIALIST),)
+            also = ((ep, case_services.TeamRole.SPECIALIST),)
     return Allocation(coordinator=coordinator, also=also)

@@ -31,13 +31,19 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.policy import council_of, role_may
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, CanLogRequests, ErrorSerializer
+from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer, permission
 from core.forms import GovUKDateField
 from forms_ersa import sections, selectors, services
 from forms_ersa.forms import PAGE_FORMS
 from forms_ersa.models import DraftEvidence, RequestDraft, Route
+
+# The same question the case API asks before a request is logged: the access policy's "log_request".
+CanSendRequests = permission(
+    lambda user: role_may(user, "log_request"), message=case_services.MAY_NOT_LOG, name="CanSendRequests"
+)
 
 BAD_DATE_OF_BIRTH = _("Enter their date of birth as a real date, like 2016-05-14")
 NOT_YOUR_COUNCIL = _("You can only send requests to your own council.")
@@ -304,7 +310,7 @@ REPLAYED_PARAMETER = OpenApiParameter(
 
 class OnlineRequestView(APIView):
     authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [IsAuthenticated, CanLogRequests]
+    permission_classes = [IsAuthenticated, CanSendRequests]
 
     @extend_schema(
         summary="Send an online request for an EHC needs assessment",
@@ -367,7 +373,7 @@ class OnlineRequestView(APIView):
         },
     )
     def post(self, request):
-        council = case_services.council_of(request.user)
+        council = council_of(request.user)
         key = _idempotency_key(request)
         if key is None:
             return Response(

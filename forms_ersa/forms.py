@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cases import statutory
 from cases.identifiers import validate_upn
 from core.forms import GovUKDateField, GovUKForm, LongSelect
 from core.languages import LANGUAGES
@@ -118,16 +119,14 @@ class ChildDateOfBirthForm(PageForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        if born > self.today:
+        problem = statutory.age_problem(born, self.today)
+        if problem == statutory.AgeProblem.NOT_YET_BORN:
             raise ValidationError(_("Date of birth must be today or in the past"))
-        if sections.age_on(born, self.today) >= sections.MAX_AGE:
+        if problem == statutory.AgeProblem.TOO_OLD:
             raise ValidationError(
                 _("The child or young person must be under 25 today. Check the date of birth")
             )
-        if (
-            self.route == sections.YOUNG_PERSON
-            and sections.age_on(born, self.today) < sections.YOUNG_PERSON_FROM
-        ):
+        if self.route == sections.YOUNG_PERSON and not statutory.is_young_person(born, self.today):
             raise ValidationError(
                 _(
                     "You can only request for yourself if you are 16 or over. Ask a parent or carer to make the request"
@@ -413,7 +412,7 @@ class ConsentForm(PageForm):
             self.fields["young_person_consent"].required = True
         else:
             born = sections.parse_date((self.all_answers.get("child") or {}).get("date_of_birth"))
-            if born is None or sections.age_on(born, self.today) < sections.YOUNG_PERSON_FROM:
+            if born is None or not statutory.is_young_person(born, self.today):
                 del self.fields["young_person_consent"]
             else:
                 self.fields["young_person_consent"].required = True

@@ -7,6 +7,8 @@ ISO strings. Evidence is passed in as `Evidence` values; council configuration a
 from dataclasses import dataclass, field
 from datetime import date
 
+from cases import statutory
+
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
 COMPLETED = "completed"
@@ -20,8 +22,6 @@ FAMILY_ROUTES = (PARENT, YOUNG_PERSON)
 # Evidence each route must include when the council has not configured its own.
 DEFAULT_REQUIRED_EVIDENCE = {PARENT: [], YOUNG_PERSON: [], SCHOOL: ["sen_support_plan"]}
 CONSENT_HOW = {"writing": "In writing", "meeting": "In a meeting", "phone": "By phone"}
-MAX_AGE = 25
-YOUNG_PERSON_FROM = 16
 
 AREAS_OF_NEED = {
     "communication_interaction": "Communication and interaction",
@@ -261,20 +261,9 @@ def first_page_to_finish(section: Section, answers: dict, route: str = PARENT) -
     return section.pages[0].key
 
 
-def age_on(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def months_before(on: date, months: int) -> date:
     """The same day `months` months earlier (the last day of the month when that day does not exist)."""
-    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
-    month += 1
-    for day in (on.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return statutory.add_months(on, -months)
 
 
 def parse_date(value) -> date | None:
@@ -310,9 +299,10 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
             found.append(("professionals", f"people[{index}].{name}", f"Professional {index + 1}: {message}"))
     born = parse_date((answers.get("child") or {}).get("date_of_birth"))
     if born is not None:
-        if born > today:
+        age_problem = statutory.age_problem(born, today)
+        if age_problem == statutory.AgeProblem.NOT_YET_BORN:
             found.append(("child", "date_of_birth", "Date of birth must be today or in the past"))
-        elif age_on(born, today) >= MAX_AGE:
+        elif age_problem == statutory.AgeProblem.TOO_OLD:
             found.append(
                 (
                     "child",
@@ -320,7 +310,7 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
                     "The child or young person must be under 25 on the date of the request",
                 )
             )
-        elif route == YOUNG_PERSON and age_on(born, today) < YOUNG_PERSON_FROM:
+        elif route == YOUNG_PERSON and not statutory.is_young_person(born, today):
             found.append(
                 (
                     "child",
@@ -328,7 +318,7 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
                     "You can only request for yourself if you are 16 or over. Ask a parent or carer to make the request",
                 )
             )
-        elif age_on(born, today) >= YOUNG_PERSON_FROM:
+        elif statutory.is_young_person(born, today):
             consent = (answers.get("consent") or {}).get("young_person_consent")
             if consent != "yes":
                 message = (

@@ -6,8 +6,6 @@ from django.http import Http404
 
 from accounts.models import Organisation, OrganisationKind
 from cases import selectors as case_selectors
-from cases import statutory
-from cases.models import CaseDocument
 from forms_ersa import sections
 from forms_ersa.models import DraftEvidence, FormSettings, RequestDraft
 
@@ -129,9 +127,7 @@ def request_copy(draft: RequestDraft):
     """The filed PDF copy of a sent request, once the task has made it; None until then."""
     if not draft.is_submitted:
         return None
-    return CaseDocument.objects.filter(
-        case_id=draft.case_id, name=copy_name(draft), withdrawn_at__isnull=True
-    ).first()
+    return case_selectors.filed_document(case_id=draft.case_id, name=copy_name(draft))
 
 
 def evidence_of(draft: RequestDraft):
@@ -143,5 +139,4 @@ def schools_for(council_id: int):
 
 
 def decision_date(case):
-    row = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
-    return row.due_on if row else None
+    return case_selectors.assessment_decision_due_on(case)

@@ -1,16 +1,16 @@
 """Every write of the online request: start, save a page, add evidence, submit, file the copy.
 
-Writes to the case itself go through the cases app's services (`receive_online_request`, `note_repeat_request`,
-`file_document`): a family sending a request is nobody the council logged in, so they accept `by=None`.
+Sending hands the cases app one complete value (`cases.services.Intake`: the child, contacts, professionals,
+consent, evidence, preferences) and `cases.services.intake_request` does the rest in one call. A family sending a
+request is nobody the council logged in, so the case's history records their account, or nobody.
 """
 
-import logging
 import secrets
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -18,17 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, Role, User
+from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts.policy import COUNCIL_STAFF
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases import statutory
 from cases.documents import DocumentRejected, inspect_upload
-from cases.models import (
-    Case,
-    CaseDocument,
-    FamilyContact,
-    Requester,
-)
 from core.errors import ServiceError, StaleVersion
 from core.languages import CODES as LANGUAGE_CODES
 from core.pdf import render_pdf
@@ -39,9 +33,10 @@ from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
 from notifications import services as notifications
 from notifications.templates_registry import MessageTemplate, register
 
-__all__ = ["ServiceError", "StaleVersion", "Incomplete", "Refused", "KeyInUse"]
+if TYPE_CHECKING:
+    from cases.models import Case, CaseDocument
 
-logger = logging.getLogger(__name__)
+__all__ = ["ServiceError", "StaleVersion", "Incomplete", "Refused", "KeyInUse"]
 
 
 class Incomplete(ServiceError):
@@ -118,7 +113,7 @@ def start_draft(
     """
     if route not in sections.FAMILY_ROUTES:
         raise ServiceError(_("Select who is making the request"), field="route")
-    account = user if user is not None and user.is_authenticated and user.role not in COUNCIL_ROLES else None
+    account = user if user is not None and user.is_authenticated and user.role not in COUNCIL_STAFF else None
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         draft = RequestDraft(
@@ -393,7 +388,7 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
     if draft.route == sections.YOUNG_PERSON:
         return case_services.ContactDetails(
             name=family.get("full_name") or f"{child.legal_first_name} {child.legal_last_name}",
-            relationship=FamilyContact.Relationship.SELF,
+            relationship=case_services.Relationship.SELF,
             parental_responsibility=False,
             email=draft.email,
             phone=contact_phone or family.get("phone", ""),
@@ -409,8 +404,8 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
         }
     email = consent.get("parent_email", "") if draft.route == sections.SCHOOL else draft.email
     relationship = family.get("relationship", "other")
-    if relationship not in FamilyContact.Relationship.values:
-        relationship = FamilyContact.Relationship.OTHER
+    if relationship not in case_services.Relationship.values:
+        relationship = case_services.Relationship.OTHER
     return case_services.ContactDetails(
         name=family.get("full_name", ""),
         relationship=relationship,
@@ -422,33 +417,32 @@ def contact_details(draft: RequestDraft, child: case_services.ChildDetails) -> c
     )
 
 
-def _attach_evidence(*, draft: RequestDraft, case: Case, account: User | None) -> int:
-    count = 0
+def _evidence(draft: RequestDraft) -> tuple[case_services.EvidenceFile, ...]:
+    files = []
     for item in selectors.evidence_of(draft):
         description = f"Sent with the online request{f', dated {item.report_date:%-d %B %Y}' if item.report_date else ''}"
         if item.old_reason:
             description += f". Kept although older: {item.old_reason}"
         with item.file.open("rb") as handle:
-            content = ContentFile(handle.read(), name=item.name)
-        case_services.file_document(
-            case=case,
-            name=item.name,
-            content=content,
-            category=item.kind,
-            content_type=item.content_type,
-            description=description,
-            by=account,
+            content = handle.read()
+        files.append(
+            case_services.EvidenceFile(
+                name=item.name,
+                content=content,
+                category=item.kind,
+                content_type=item.content_type,
+                description=description,
+            )
         )
-        count += 1
-    return count
+    return tuple(files)
 
 
-def _share_consent(draft: RequestDraft) -> list[dict]:
+def _share_consent(draft: RequestDraft) -> tuple[dict, ...]:
     agreed = set(((draft.answers or {}).get("consent") or {}).get("share_with") or [])
-    return [
+    return tuple(
         {"key": agency["key"], "name": agency["name"], "agreed": agency["key"] in agreed}
         for agency in selectors.share_agencies(draft.council_id)
-    ]
+    )
 
 
 def _summary(draft: RequestDraft) -> str:
@@ -456,8 +450,80 @@ def _summary(draft: RequestDraft) -> str:
     return needs.get("description", "")
 
 
-def submit_request(*, draft: RequestDraft, by: User | None = None, today: date | None = None) -> Case:
-    """Send the request: exactly one case however many times it is sent, linked to an open case if there is one."""
+def _family_account(draft: RequestDraft, *, by: User | None) -> User | None:
+    """The family's account that joins the team: on the school route nobody (the SENCo is there for the school)."""
+    if draft.route == sections.SCHOOL:
+        return None
+    if draft.user is not None:
+        return draft.user
+    if by is not None and by.is_authenticated and by.role not in COUNCIL_STAFF:
+        return by
+    if draft.email_confirmed:
+        # The emailed link proved the address: a family account with it joins the team.
+        return (
+            User.objects.filter(email__iexact=draft.email, is_active=True)
+            .exclude(role__in=COUNCIL_STAFF)
+            .first()
+        )
+    return None
+
+
+def intake_for(draft: RequestDraft, *, account: User | None, today: date) -> case_services.Intake:
+    """The whole request as the cases app takes it in: one value, built from the draft's answers."""
+    child = child_details(draft)
+    allocation = allocation_for(council_id=draft.council_id, school_id=child.current_setting_id)
+    also = list(allocation.also)
+    senco = draft.user if draft.route == sections.SCHOOL else None
+    if senco is not None and senco.organisation_id != child.current_setting_id:
+        also.append((senco, case_services.TeamRole.SCHOOL))
+    areas = ((draft.answers or {}).get("needs") or {}).get("areas") or []
+    return case_services.Intake(
+        council=draft.council,
+        child=child,
+        contacts=(contact_details(draft, child),),
+        received_on=today,
+        route=case_services.RequestRoute.ONLINE,
+        requested_by={
+            sections.YOUNG_PERSON: case_services.Requester.YOUNG_PERSON,
+            sections.SCHOOL: case_services.Requester.SCHOOL,
+        }.get(draft.route, case_services.Requester.PARENT),
+        primary_need=areas[0] if areas else "",
+        secondary_need=areas[1] if len(areas) > 1 else "",
+        summary=_summary(draft),
+        coordinator=allocation.coordinator,
+        coordinator_fallback=True,
+        also=tuple(also),
+        family_account=account,
+        professionals=tuple(
+            case_services.ProfessionalDetails(**{k: p.get(k, "") for k in sections.PROFESSIONAL_FIELDS})
+            for p in selectors.professionals_of(draft)
+        ),
+        share_consent=_share_consent(draft),
+        evidence=_evidence(draft),
+        on_open_case=case_services.OnOpenCase.ADD,
+        sent_by=draft.email,
+        # The family hear from the form itself (ersa.submitted), with the reference and the decision date.
+        tell_family=False,
+    )
+
+
+def submit_request(
+    *, draft: RequestDraft, by: User | None = None, today: date | None = None, stored: list[str] | None = None
+) -> "Case":
+    """Send the request: exactly one case however many times it is sent, linked to an open case if there is one.
+
+    The names of the files filed on the case are added to `stored`, for a caller whose own transaction around
+    this one may still fail (`send_whole_request`); if this one fails they are deleted here, after the rollback.
+    """
+    stored = [] if stored is None else stored
+    try:
+        return _submit(draft=draft, by=by, today=today, stored=stored)
+    except BaseException:
+        case_services.delete_stored_files(stored)
+        raise
+
+
+def _submit(*, draft: RequestDraft, by: User | None, today: date | None, stored: list[str]) -> "Case":
     today = today or case_selectors.today()
     with transaction.atomic():
         draft = RequestDraft.objects.select_for_update().select_related("council").get(pk=draft.pk)
@@ -470,78 +536,18 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
             raise Incomplete(found)
         school_route = draft.route == sections.SCHOOL
         senco = draft.user if school_route else None
-        # On the school route nobody joins as family: the SENCo is on the team for the school.
-        account = None if school_route else draft.user
-        if (
-            not school_route
-            and account is None
-            and by is not None
-            and by.is_authenticated
-            and by.role not in COUNCIL_ROLES
-        ):
-            account = by
-        if not school_route and account is None and draft.email_confirmed:
-            # The emailed link proved the address: a family account with it joins the team.
-            account = (
-                User.objects.filter(email__iexact=draft.email, is_active=True)
-                .exclude(role__in=COUNCIL_ROLES)
-                .first()
-            )
-        child = child_details(draft)
-        problem = case_services.child_age_problem(date_of_birth=child.date_of_birth, received_on=today)
-        if problem:
-            raise ServiceError(problem, field="date_of_birth")
-        # One request for a council at a time, as in log_request, so two requests for one child cannot both pass.
-        Organisation.objects.select_for_update().filter(pk=draft.council_id).first()
-        existing = case_services.find_open_case_for(council_id=draft.council_id, details=child)
-        if existing is not None:
-            case = existing
-            case_services.note_repeat_request(
-                case=case, received_on=today, from_email=draft.email, by=account
-            )
-            draft.linked_to_existing = True
-        else:
-            areas = ((draft.answers or {}).get("needs") or {}).get("areas") or []
-            allocation = allocation_for(council_id=draft.council_id, school_id=child.current_setting_id)
-            also = list(allocation.also)
-            if senco is not None and senco.organisation_id != child.current_setting_id:
-                also.append((senco, "school"))
-            case = case_services.receive_online_request(
-                coordinator=allocation.coordinator,
-                also=also,
-                council=draft.council,
-                child=child,
-                contact=contact_details(draft, child),
-                account=account,
-                received_on=today,
-                requested_by={
-                    sections.YOUNG_PERSON: Requester.YOUNG_PERSON,
-                    sections.SCHOOL: Requester.SCHOOL,
-                }.get(draft.route, Requester.PARENT),
-                primary_need=areas[0] if areas else "",
-                secondary_need=areas[1] if len(areas) > 1 else "",
-                summary=_summary(draft),
-            )
-        case_services.record_request_details(
-            case=case,
-            professionals=[
-                case_services.ProfessionalDetails(**{k: p.get(k, "") for k in sections.PROFESSIONAL_FIELDS})
-                for p in ((draft.answers or {}).get("professionals") or {}).get("people") or []
-            ],
-            share_consent=_share_consent(draft),
-            by=account,
-        )
-        attached = _attach_evidence(draft=draft, case=case, account=account)
-        if attached:
-            case_services.add_case_note(
-                case=case, summary=f"{attached} document(s) sent with the online request", by=account
-            )
-        decision = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
+        account = _family_account(draft, by=by)
+        intake = intake_for(draft, account=account, today=today)
+        result = case_services.intake_request(intake=intake, by=account)
+        stored += [document.file.name for document in result.documents]
+        case = result.case
+        draft.linked_to_existing = result.linked
+        child = intake.child
         confirmation = {
             "child_first_name": child.preferred_name or child.legal_first_name,
             "reference": case.reference,
             "received_on": f"{today:%-d %B %Y}",
-            "decision_by": f"{decision.due_on:%-d %B %Y}" if decision else "",
+            "decision_by": f"{result.decision_by:%-d %B %Y}" if result.decision_by else "",
             "linked": draft.linked_to_existing,
         }
         family_language = _preferences(draft)["language"]
@@ -579,15 +585,6 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
     return case
 
 
-def _delete_stored(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            # The error that refused the request is the one to report; a file left over is logged for support.
-            logger.exception("Could not delete %s after an online request failed", name)
-
-
 class Refused(Exception):
     """A request sent whole was refused: everything wrong, as {section, field, message}."""
 
@@ -617,7 +614,8 @@ def send_whole_request(
     old_reason}. Returns the submitted draft, or raises Refused (everything wrong) or KeyInUse (another request
     with the same idempotency key got its draft in first).
 
-    Every evidence file stored is deleted again if anything fails: the rollback removes the rows, not the files.
+    Every evidence file stored (on the draft, and on the case) is deleted again if anything fails: the rollback
+    removes the rows, not the files.
     """
     stored: list[str] = []
     try:
@@ -671,7 +669,7 @@ def send_whole_request(
             if refused or found:
                 raise Refused(refused + found)
             try:
-                submit_request(draft=draft, by=by, today=today)
+                submit_request(draft=draft, by=by, today=today, stored=stored)
             except Incomplete as incomplete:
                 raise Refused(
                     [{"section": s, "field": f, "message": str(m)} for s, f, m in incomplete.problems]
@@ -683,18 +681,18 @@ def send_whole_request(
             draft.refresh_from_db()
     except BaseException:
         # After the rollback (the atomic block has exited): a successful request's files are never touched.
-        _delete_stored(stored)
+        case_services.delete_stored_files(stored)
         raise
     return draft
 
 
-def file_request_copy(*, draft_id: int) -> CaseDocument | None:
+def file_request_copy(*, draft_id: int) -> "CaseDocument | None":
     """Render the PDF copy of what was sent and attach it to the case, once; a second run does nothing."""
     draft = RequestDraft.objects.select_related("case", "council").get(pk=draft_id)
     if not draft.is_submitted:
         return None
     name = selectors.copy_name(draft)
-    existing = CaseDocument.objects.filter(case=draft.case, name=name).first()
+    existing = case_selectors.filed_document(case_id=draft.case_id, name=name, include_withdrawn=True)
     if existing is not None:
         return existing
     html = render_to_string("forms_ersa/pdf.html", summary.context(draft))
@@ -704,7 +702,7 @@ def file_request_copy(*, draft_id: int) -> CaseDocument | None:
             case=draft.case,
             name=name,
             content=ContentFile(pdf, name=name),
-            category=CaseDocument.Category.REQUEST,
+            category=case_services.DocumentCategory.REQUEST,
             content_type="application/pdf",
             description="Copy of the online request as sent",
             by=draft.user,

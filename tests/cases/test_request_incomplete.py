@@ -22,14 +22,20 @@ def _url(case):
 
 
 def _online_case(council):
-    return services.receive_online_request(
+    intake = services.Intake(
         council=council,
         child=factories.child_details(legal_first_name="Bola"),
-        contact=services.ContactDetails(name="Ada Parent", relationship="mother", email="ada@example.org"),
-        account=None,
+        contacts=(
+            services.ContactDetails(name="Ada Parent", relationship="mother", email="ada@example.org"),
+        ),
         received_on=datetime.date.today() - datetime.timedelta(days=3),
+        route=RequestRoute.ONLINE,
         requested_by=Requester.PARENT,
+        coordinator_fallback=True,
+        on_open_case=services.OnOpenCase.ADD,
+        tell_family=False,
     )
+    return services.intake_request(intake=intake, by=None).case
 
 
 @pytest.mark.parametrize("role", [Role.BUSINESS_SUPPORT, Role.COORDINATOR, Role.SERVICE_MANAGER])

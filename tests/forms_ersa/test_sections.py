@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from forms_ersa import sections
 from forms_ersa.sections import Evidence, Rules
 
@@ -151,3 +153,29 @@ def test_a_problem_with_a_field_goes_to_that_fields_page():
     assert sections.page_for_problem(consent, "consent", {}, sections.SCHOOL) == "consent"
     started = {"parent_consent": {"parent_name": "N", "relationship": "mother"}}
     assert sections.page_for_problem(consent, "", started, sections.SCHOOL) == "parent"
+
+
+def test_a_leap_day_birthday_turns_25_on_1_march_in_a_common_year():
+    answers = complete(child={"date_of_birth": "2000-02-29"}, consent={"young_person_consent": "yes"})
+    assert sections.problems("parent", answers, [], Rules(), date(2025, 2, 28)) == []
+    found = sections.problems("parent", answers, [], Rules(), date(2025, 3, 1))
+    assert [(s, f) for s, f, _ in found] == [("child", "date_of_birth")]
+
+
+@pytest.mark.parametrize(
+    ("born", "message"),
+    [
+        (date(2001, 3, 3), None),  # 25 tomorrow
+        (date(2001, 3, 2), "The child or young person must be under 25 today. Check the date of birth"),
+        (date(2026, 3, 3), "Date of birth must be today or in the past"),
+    ],
+)
+def test_the_date_of_birth_page_applies_the_same_age_rule(born, message):
+    from forms_ersa.forms import ChildDateOfBirthForm
+
+    data = {"date_of_birth_0": born.day, "date_of_birth_1": born.month, "date_of_birth_2": born.year}
+    form = ChildDateOfBirthForm(data, route=sections.PARENT, council_id=None, today=TODAY, answers={})
+    if message is None:
+        assert form.is_valid(), form.errors
+    else:
+        assert form.errors["date_of_birth"] == [message]

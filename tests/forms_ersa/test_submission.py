@@ -140,3 +140,37 @@ def test_a_family_account_with_the_confirmed_email_joins_the_team(client, counci
     fill(client, draft)
     case = services.submit_request(draft=RequestDraft.objects.get(pk=draft.pk))
     assert CaseTeamMember.objects.filter(case=case, user=parent, role=TeamRole.FAMILY).exists()
+
+
+def test_a_failure_after_the_case_is_made_leaves_no_case_and_no_filed_copies(
+    client, council, coordinator, settings, tmp_path, pdf_upload, monkeypatch
+):
+    import datetime
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = tmp_path
+    draft = completed_draft(client, council)
+    services.add_evidence(
+        draft=draft, upload=pdf_upload(), kind="school_report", report_date=datetime.date(2026, 1, 10)
+    )
+    real_notify = services.notifications.notify
+
+    def failing(**kwargs):
+        if kwargs.get("template") == "ersa.submitted":
+            raise RuntimeError("outbox unavailable")
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(services.notifications, "notify", failing)
+
+    with pytest.raises(RuntimeError):
+        services.submit_request(draft=RequestDraft.objects.get(pk=draft.pk))
+
+    assert not Case.objects.exists()
+    assert not CaseDocument.objects.exists()
+    assert not [p for p in (Path(tmp_path) / "cases").rglob("*") if p.is_file()]
+    # The family's own draft and its evidence are kept, so they can send it again.
+    draft.refresh_from_db()
+    assert not draft.is_submitted and draft.evidence.filter(removed_at__isnull=True).count() == 1
+    monkeypatch.setattr(services.notifications, "notify", real_notify)
+    case = services.submit_request(draft=RequestDraft.objects.get(pk=draft.pk))
+    assert CaseDocument.objects.filter(case=case).count() == 1

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from advice.api import AdviceRequestViewSet
 from cases.api import CaseViewSet, ObtainTokenView
 from forms_ersa.api import OnlineRequestView
 
@@ -10,6 +11,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="case")
+router.register("advice-requests", AdviceRequestViewSet, basename="advice-request")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

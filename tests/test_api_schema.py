@@ -15,6 +15,9 @@ PATHS = {
     "/api/v1/cases/{reference}/": {"get"},
     "/api/v1/cases/{reference}/transitions/": {"post"},
     "/api/v1/requests/": {"post"},
+    "/api/v1/advice-requests/": {"get"},
+    "/api/v1/advice-requests/{id}/": {"get"},
+    "/api/v1/advice-requests/{id}/advice/": {"post"},
 }
 
 

@@ -377,3 +377,22 @@ def pdf_context(*, submission: AdviceSubmission) -> dict:
             for level in submission.ras_levels.all()
         ],
     }
+
+
+def case_panel(case: Case, user: User) -> dict | None:
+    """The advice part of the case page: every request's state and days left, and the RAS suggestion."""
+    if not policy.can(user, "view_advice", case, known_in_scope=True):
+        return None
+    rows = case_requests(case=case, user=user)
+    score = current_score(case=case, user=user)
+    if not rows and score is None and not policy.can(user, "plan_advice", case, known_in_scope=True):
+        return None
+    return {
+        "case": case,
+        "rows": rows,
+        "score": score,
+        "may_plan": policy.can(user, "plan_advice", case, known_in_scope=True),
+        "may": {
+            "withdraw_advice_request": policy.can(user, "withdraw_advice_request", case, known_in_scope=True)
+        },
+    }

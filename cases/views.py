@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import policy, selectors, services, workflow
+from cases import panels, policy, selectors, services, workflow
 from cases.forms import (
     AllocateForm,
     CaseFilterForm,
@@ -204,6 +204,8 @@ def case_detail(request, reference):
         "may": policy.may_for(request.user, case),
         "rag": selectors.rag_for(next_due_on=case.next_due_on, on=on),
         "today": on,
+        # What feature apps add to the page (advice, and later the panel and the plan).
+        "panels": panels.for_case(case=case, user=request.user),
         **parts,
     }
     return render(request, "cases/case_detail.html", context)

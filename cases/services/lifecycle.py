@@ -88,11 +88,7 @@ def _update_next_due(*, case: Case, rows) -> None:
         # Written through the caller's locked row, and only these two columns, so it can never put back a stage
         # or a date someone else has just changed. They are a sort key derived from the deadline rows, which keep
         # their own history with who changed them, so they add no history row of the case's own.
-        case.skip_history_when_saving = True
-        try:
-            case.save(update_fields=["next_due_on", "next_deadline_code"])
-        finally:
-            del case.skip_history_when_saving
+        case.save_without_historical_record(update_fields=["next_due_on", "next_deadline_code"])
 
 
 def refresh_deadline_statuses(*, today: date | None = None) -> int:

@@ -358,16 +358,18 @@ def update_contact_preferences(
         raise ServiceError(
             _("Enter your full postal address, including the postcode"), field="postal_address"
         )
-    user.preferred_channel = channel
-    user.phone = phone
-    user.postal_address = postal_address
-    user.wants_daily_digest = wants_daily_digest and policy.role_may(user, "choose_digest")
-    if language:
-        user.language = language
+    fields = ["preferred_channel", "phone", "postal_address", "wants_daily_digest", "language"]
     with transaction.atomic():
-        _save_with_history(
-            user,
-            by=user,
-            update_fields=["preferred_channel", "phone", "postal_address", "wants_daily_digest", "language"],
-        )
+        # Locked and read again, so the history row shows the account as it is now (say, deactivated a moment
+        # ago in another tab), not as this request first read it.
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.preferred_channel = channel
+        locked.phone = phone
+        locked.postal_address = postal_address
+        locked.wants_daily_digest = wants_daily_digest and policy.role_may(locked, "choose_digest")
+        if language:
+            locked.language = language
+        _save_with_history(locked, by=user, update_fields=fields)
+    for name in fields:
+        setattr(user, name, getattr(locked, name))
     return user

@@ -36,6 +36,9 @@ def channel_for(user: User) -> str:
     return chosen
 
 
+# Atomic on its own, and a savepoint inside a caller's transaction: the message and its in-app copy exist together
+# and exactly when their cause does, and a refused message (unknown template) leaves the caller's work usable.
+@transaction.atomic
 def notify(
     *,
     template: str,
@@ -280,6 +283,7 @@ def relay(*, limit: int | None = None) -> int:
     return attempted
 
 
+@transaction.atomic(savepoint=False)
 def mark_read(*, user: User, message_ids: list[int] | None = None) -> int:
     """Mark a person's in-app messages read (all of them when no ids are given)."""
     qs = Message.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)

@@ -17,6 +17,9 @@ from cases.services._common import _lock, _save_with_history, _timeline
 from core.errors import ServiceError
 
 
+# Atomic on its own; inside a caller's transaction simply part of it (no savepoint, no extra queries): a failure
+# here fails the whole use case, as it should.
+@transaction.atomic(savepoint=False)
 def file_document(
     *,
     case: Case,
@@ -86,6 +89,7 @@ def file_decision_letter(*, case_id: int, event_id: int) -> CaseDocument | None:
         )
 
 
+@transaction.atomic(savepoint=False)
 def add_case_note(
     *, case: Case, summary: str, by: User | None, detail: str = "", family: bool = True
 ) -> TimelineEvent:
@@ -135,6 +139,10 @@ def withdraw_document(*, document: CaseDocument, reason: str, by: User) -> CaseD
     if not reason.strip():
         raise ServiceError("Enter why the document is being withdrawn", field="reason")
     with transaction.atomic():
+        # Locked and read again: withdrawn twice at once, the first reason stands and is recorded once.
+        document = CaseDocument.objects.select_for_update().get(pk=document.pk)
+        if document.withdrawn_at is not None:
+            return document
         document.withdrawn_at = timezone.now()
         document.withdrawn_reason = reason
         _save_with_history(document, by=by, reason=reason)
@@ -149,6 +157,7 @@ def withdraw_document(*, document: CaseDocument, reason: str, by: User) -> CaseD
     return document
 
 
+@transaction.atomic(savepoint=False)
 def log_access(*, user: User, case: Case, action: str, path: str = "") -> None:
     AccessLog.objects.create(user=user, case=case, child_id=case.child_id, action=action, path=path[:300])
 

@@ -20,8 +20,16 @@ from core.queue import enqueue_on_commit
 
 
 def recompute_deadlines(*, case: Case, by: User | None, today: date | None = None) -> list[Deadline]:
-    """Bring the case's deadline rows in line with its dates: create, move, meet, cancel; never delete."""
-    today = today or selectors.today()
+    """Bring the case's deadline rows in line with its dates: create, move, meet, cancel; never delete.
+
+    The rows follow the dates on `case` as given, so the caller passes the case it has locked (`_lock`) in its
+    own transaction: computed from a copy read before someone else's change, they would undo that change.
+    """
+    with transaction.atomic(savepoint=False):
+        return _recompute_deadlines(case=case, by=by, today=today or selectors.today())
+
+
+def _recompute_deadlines(*, case: Case, by: User | None, today: date) -> list[Deadline]:
     computed = statutory.compute_deadlines(case.statutory_dates())
     exceptions = [e.as_recorded() for e in case.exceptions.filter(withdrawn_at__isnull=True)]
     existing = {(d.code, d.ref): d for d in case.deadlines.all()}
@@ -67,11 +75,11 @@ def recompute_deadlines(*, case: Case, by: User | None, today: date | None = Non
         else:
             row.status = statutory.DeadlineStatus.CANCELLED
         _save_with_history(row, by=by)
-    _update_next_due(case=case, rows=existing.values(), by=by)
+    _update_next_due(case=case, rows=existing.values())
     return sorted(existing.values(), key=lambda d: (d.due_on, d.code))
 
 
-def _update_next_due(*, case: Case, rows, by: User | None) -> None:
+def _update_next_due(*, case: Case, rows) -> None:
     # Excused deadlines still have to be met: an exception explains the delay, it does not end the duty.
     pending = [d for d in rows if d.met_on is None and d.status != statutory.DeadlineStatus.CANCELLED]
     nearest = min(pending, key=lambda d: (d.due_on, d.code), default=None)
@@ -79,7 +87,10 @@ def _update_next_due(*, case: Case, rows, by: User | None) -> None:
     code = nearest.code if nearest else ""
     if (case.next_due_on, case.next_deadline_code) != (due, code):
         case.next_due_on, case.next_deadline_code = due, code
-        Case.objects.filter(pk=case.pk).update(next_due_on=due, next_deadline_code=code)
+        # Written through the caller's locked row, and only these two columns, so it can never put back a stage
+        # or a date someone else has just changed. They are a sort key derived from the deadline rows, which keep
+        # their own history with who changed them, so they add no history row of the case's own.
+        case.save_without_historical_record(update_fields=["next_due_on", "next_deadline_code"])
 
 
 def refresh_deadline_statuses(*, today: date | None = None) -> int:
@@ -87,6 +98,10 @@ def refresh_deadline_statuses(*, today: date | None = None) -> int:
 
     Only cases with a deadline that just went past due (or a window that just closed) are recomputed, so the
     sweep reads a handful of rows a day, not every case.
+
+    Each case is locked and read again in a short transaction of its own, the same lock a transition takes: a
+    coordinator's transition that is under way finishes first and the sweep then works from its dates, so the
+    sweep can never put back deadlines or a stage from before it; and one case never holds up the others.
     """
     today = today or selectors.today()
     case_ids = list(
@@ -94,8 +109,11 @@ def refresh_deadline_statuses(*, today: date | None = None) -> int:
         .values_list("case_id", flat=True)
         .distinct()
     )
-    for case in Case.objects.filter(pk__in=case_ids).select_related("child"):
-        recompute_deadlines(case=case, by=None, today=today)
+    for case_id in case_ids:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("child").filter(pk=case_id).first()
+            if case is not None:
+                _recompute_deadlines(case=case, by=None, today=today)
     return len(case_ids)
 
 

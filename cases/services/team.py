@@ -48,9 +48,11 @@ def add_involved_professional(*, case: Case, details: ProfessionalDetails, by: U
 def withdraw_involved_professional(*, professional: InvolvedProfessional, by: User) -> InvolvedProfessional:
     """No longer involved: kept, with who said so and when, but off the case page."""
     policy.require(by, "record_professionals", professional.case)
-    if professional.withdrawn_at is not None:
-        return professional
     with transaction.atomic():
+        # Locked and read again: two people withdrawing at once record it once, with the first one's time.
+        professional = InvolvedProfessional.objects.select_for_update().get(pk=professional.pk)
+        if professional.withdrawn_at is not None:
+            return professional
         professional.withdrawn_at = timezone.now()
         _save_with_history(professional, by=by, reason="No longer involved")
         _timeline(
@@ -150,6 +152,8 @@ def add_team_member(
         if problem is not None:
             raise problem
     with transaction.atomic():
+        # The team changes one change at a time, as the coordinator's allocation does.
+        case = _lock(case, expected_version=None)
         member = _add_member(
             case=case, user=user, organisation_id=organisation.pk if organisation else None, role=role, by=by
         )
@@ -212,10 +216,12 @@ def invite_to_case(
     return invitation
 
 
+@transaction.atomic(savepoint=False)
 def join_case_from_invitation(invitation, user: User) -> None:
     """Runs inside the transaction that accepts the invitation, so the account and the membership go together."""
     purpose = invitation.purpose
-    case = Case.objects.filter(pk=purpose.get("case_id")).first()
+    # Locked, so a case closed a moment ago is seen closed and nobody joins it.
+    case = Case.objects.select_for_update().filter(pk=purpose.get("case_id")).first()
     if case is None or not case.is_open:
         return
     _add_member(
@@ -238,6 +244,10 @@ def end_team_membership(*, member: CaseTeamMember, by: User) -> CaseTeamMember:
         # The case's coordinator, caseload and team must agree: they change together, through allocation.
         raise ServiceError(COORDINATOR_STAYS)
     with transaction.atomic():
+        # Locked and read again: removing someone twice keeps the day they first left, and one timeline entry.
+        member = CaseTeamMember.objects.select_for_update().get(pk=member.pk)
+        if member.ends_on is not None:
+            return member
         member.ends_on = selectors.today()
         _save_with_history(member, by=by)
         who = member.user.full_name if member.user else member.organisation.name

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -128,9 +128,16 @@ def teams_led_by(*, user: User) -> list[AdviceTeam]:
 
 
 @dataclass(frozen=True)
+class LatestSent:
+    pk: int
+    author_name: str
+    shared_with_family_at: object
+
+
+@dataclass(frozen=True)
 class RequestRow:
     request: AdviceRequest
-    latest: AdviceSubmission | None
+    latest: LatestSent | None
     days_left: int | None
 
     @property
@@ -142,11 +149,16 @@ def case_requests(*, case: Case, user: User) -> list[RequestRow]:
     """Every request for advice on a case with its state, days left and latest submitted advice; fixed queries."""
     if not policy.can(user, "view_advice", case, known_in_scope=True):
         return []
-    submitted = AdviceSubmission.objects.filter(submitted_at__isnull=False).order_by("-number")
+    # The latest version sent, as columns of the same query (a case page budget: no query per request).
+    latest = AdviceSubmission.objects.filter(request=OuterRef("pk"), submitted_at__isnull=False).order_by("-number")
     requests = (
         AdviceRequest.objects.filter(case=case)
         .select_related("asked_team", "asked_user", "allocated_to")
-        .prefetch_related(Prefetch("submissions", queryset=submitted, to_attr="sent_versions"))
+        .annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
+            latest_author=Subquery(latest.values("author_name")[:1]),
+            latest_shared=Subquery(latest.values("shared_with_family_at")[:1]),
+        )
         .order_by("sent_on", "id")
     )
     if policy.council_of(user) is None:
@@ -155,7 +167,9 @@ def case_requests(*, case: Case, user: User) -> list[RequestRow]:
     today = case_selectors.today()
     rows = []
     for request in requests:
-        latest = request.sent_versions[0] if request.sent_versions else None
+        latest = (
+            LatestSent(request.latest_id, request.latest_author, request.latest_shared) if request.latest_id else None
+        )
         if latest is not None and user.role in policy.FAMILY_SIDE and latest.shared_with_family_at is None:
             latest = None
         days = (request.due_on - today).days if request.due_on and request.is_open else None
@@ -384,7 +398,8 @@ def case_panel(case: Case, user: User) -> dict | None:
     if not policy.can(user, "view_advice", case, known_in_scope=True):
         return None
     rows = case_requests(case=case, user=user)
-    score = current_score(case=case, user=user)
+    # No advice sent yet, no score to look for.
+    score = current_score(case=case, user=user) if any(row.latest for row in rows) else None
     if not rows and score is None and not policy.can(user, "plan_advice", case, known_in_scope=True):
         return None
     return {

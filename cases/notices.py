@@ -43,6 +43,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.stage_changed",
             "To the family when their case moves on (with appeal rights after a refusal)",
+            title="The case has moved on",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",
@@ -58,6 +59,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.request_received",
             "To the family when a request for assessment is logged",
+            title="Request for assessment received",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",
@@ -71,6 +73,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.repeat_request",
             "To the coordinator when another request arrives for a child who already has an open case",
+            title="Another request for the same child",
             example={"reference": "EHC-2026-00042", "received_on": "2 March 2026"},
         )
     )
@@ -78,6 +81,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.request_incomplete",
             "To the family when the council needs something more for their request (the clock keeps running)",
+            title="Something more is needed for the request",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",
@@ -91,6 +95,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.allocated",
             "To a coordinator when a case is allocated to them",
+            title="Case allocated to a coordinator",
             example={
                 "reference": "EHC-2026-00042",
                 "next_deadline": "Decide whether to assess by 13 April 2026",

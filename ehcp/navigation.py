@@ -8,6 +8,7 @@ from accounts.models import Role
 # (url name, label, roles that see it)
 NAV_ITEMS = [
     ("cases:caseload", _("My caseload"), {Role.COORDINATOR}),
+    ("home", _("Requests for assessment"), {Role.SENCO}),
     ("cases:unallocated", _("New requests"), {Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.COORDINATOR}),
     (
         "cases:list",

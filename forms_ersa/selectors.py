@@ -7,7 +7,7 @@ from django.http import Http404
 from accounts.models import Organisation, OrganisationKind
 from cases import selectors as case_selectors
 from forms_ersa import sections
-from forms_ersa.models import DraftEvidence, FormSettings, RequestDraft
+from forms_ersa.models import DraftEvidence, DraftStatus, FormSettings, RequestDraft
 
 SESSION_KEY = "ersa_drafts"
 
@@ -147,3 +147,20 @@ def decision_date(case):
 
     row = case.deadlines.filter(code=statutory.DeadlineCode.ASSESSMENT_DECISION).first()
     return row.due_on if row else None
+
+
+def unfinished_drafts_for(*, user) -> list[RequestDraft]:
+    """The requests a signed-in person (a SENCo) started and has not sent yet, most recently touched first."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        RequestDraft.objects.filter(user=user, status=DraftStatus.DRAFT)
+        .select_related("council")
+        .order_by("-updated_at", "-id")[:50]
+    )
+
+
+def pupil_name(draft: RequestDraft) -> str:
+    """The child's name as typed so far, or "" before the first page."""
+    child = (draft.answers or {}).get("child") or {}
+    return " ".join(part for part in (child.get("first_name", ""), child.get("last_name", "")) if part).strip()

@@ -60,6 +60,7 @@ def register_templates() -> None:
         MessageTemplate(
             "ersa.submitted",
             "To the family when they send an online request for assessment",
+            title="Online request sent",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",

@@ -79,7 +79,7 @@ def test_a_young_persons_own_pages_say_you_not_the_child(login, council, busines
     case = factories.make_case(council=council, by=business_support, coordinator=coordinator)
     services.add_team_member(case=case, role=TeamRole.YOUNG_PERSON, user=young_person, by=manager)
     for step in ("start_assessment_decision", "agree_to_assess"):
-        services.case_transition(case=case, to=step, by=coordinator)
+        services.case_transition(case=case, name=step, by=coordinator)
 
     client = login(young_person)
     cards = Page(client.get(reverse("cases:list"))).text

@@ -104,6 +104,23 @@ def register_templates() -> None:
     )
 
 
+    register(
+        MessageTemplate(
+            "case.document_added",
+            "To the coordinator when someone outside the council (a specialist, the school, the family) adds a "
+            "document to the case",
+            title="New document added by someone outside the council",
+            example={
+                "reference": "EHC-2026-00042",
+                "uploader": "Sonia Specialist",
+                "uploader_role": "Specialist",
+                "document": "EP-advice.pdf",
+                "category": "Advice or report",
+            },
+        )
+    )
+
+
 def case_link(case: Case) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("cases:detail", kwargs={"reference": case.reference})
 
@@ -254,15 +271,43 @@ def coordinator_allocated(*, case: Case, coordinator: User, event: TimelineEvent
     )
 
 
-def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | None) -> None:
-    """Tell the coordinator (or business support, if nobody is allocated) that the child's family asked again."""
+def _case_owner(case: Case) -> User | None:
+    """Who hears about new work on a case: its coordinator, or business support while nobody is allocated."""
     from accounts.models import Role
 
-    alert = case.coordinator or (
+    return case.coordinator or (
         User.objects.filter(organisation_id=case.council_id, role=Role.BUSINESS_SUPPORT, is_active=True)
         .order_by("pk")
         .first()
     )
+
+
+def document_added(*, case: Case, document, event: TimelineEvent, by: User) -> None:
+    """Someone outside the council added a document: the person running the case hears, so it is read."""
+    owner = _case_owner(case)
+    if owner is None or owner.pk == by.pk:
+        return
+    notifications.notify(
+        recipient=owner,
+        template="case.document_added",
+        data={
+            "reference": case.reference,
+            "uploader": by.full_name,
+            "uploader_role": by.get_role_display(),
+            "document": document.name,
+            "category": document.get_category_display(),
+        },
+        key=f"case:{case.pk}:event:{event.pk}:user:{owner.pk}",
+        link=case_link(case),
+        subject_ref=f"case:{case.pk}",
+        organisation_id=case.council_id,
+        by=by,
+    )
+
+
+def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | None) -> None:
+    """Tell the coordinator (or business support, if nobody is allocated) that the child's family asked again."""
+    alert = _case_owner(case)
     if alert is None:
         return
     notifications.notify(

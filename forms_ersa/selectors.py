@@ -7,6 +7,7 @@ from django.http import Http404
 from accounts.models import Organisation, OrganisationKind
 from cases import selectors as case_selectors
 from forms_ersa import sections
+from notifications import selectors as notification_selectors
 from forms_ersa.models import DraftEvidence, DraftStatus, FormSettings, RequestDraft
 
 SESSION_KEY = "ersa_drafts"
@@ -164,3 +165,14 @@ def pupil_name(draft: RequestDraft) -> str:
     """The child's name as typed so far, or "" before the first page."""
     child = (draft.answers or {}).get("child") or {}
     return " ".join(part for part in (child.get("first_name", ""), child.get("last_name", "")) if part).strip()
+
+
+def confirmation_key(draft: RequestDraft) -> str:
+    """The outbox key of the messages confirming a request was sent (the family's, and the parent's on the
+    school route)."""
+    return f"ersa:{draft.pk}:submitted"
+
+
+def confirmations_sent(draft: RequestDraft):
+    """The confirmations really queued for a sent request, each with its channel and address."""
+    return notification_selectors.sent_for_key(key=confirmation_key(draft))

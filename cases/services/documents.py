@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind, User
-from cases import selectors
+from accounts.models import COUNCIL_ROLES, Organisation, OrganisationKind, User
+from cases import notices, selectors
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
     AccessLog,
@@ -84,13 +84,16 @@ def add_document(
         )
         document.file.save(inspected.clean_name, upload, save=False)
         _save_with_history(document, by=by)
-        _timeline(
+        event = _timeline(
             case=case,
             kind=TimelineEvent.Kind.DOCUMENT,
             summary=f"Document added: {document.name} ({document.get_category_display()})",
             by=by,
             family=visible_to_family,
         )
+        # Council staff see their own uploads on the case; anyone else's would otherwise sit unread.
+        if by.role not in COUNCIL_ROLES:
+            notices.document_added(case=case, document=document, event=event, by=by)
     return document
 
 

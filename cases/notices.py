@@ -103,7 +103,6 @@ def register_templates() -> None:
         )
     )
 
-
     register(
         MessageTemplate(
             "case.document_added",

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from ehcp import api_docs as api_docs_module
 from forms_ersa import selectors as ersa_selectors
 
 # Where each role lands after signing in: the page that answers "what do I need to do now?".
@@ -34,6 +35,18 @@ def _senco_home(request):
             "council_id": school.council_id if school is not None else None,
             "drafts": [(draft, ersa_selectors.pupil_name(draft)) for draft in drafts],
         },
+    )
+
+
+@require_GET
+def api_docs(request):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return render(
+        request,
+        "pages/api_docs.html",
+        {"info": schema.get("info", {}), "groups": api_docs_module.endpoints_from(schema)},
     )
 
 

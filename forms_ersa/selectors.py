@@ -7,8 +7,8 @@ from django.http import Http404
 from accounts.models import Organisation, OrganisationKind
 from cases import selectors as case_selectors
 from forms_ersa import sections
-from notifications import selectors as notification_selectors
 from forms_ersa.models import DraftEvidence, DraftStatus, FormSettings, RequestDraft
+from notifications import selectors as notification_selectors
 
 SESSION_KEY = "ersa_drafts"
 
@@ -164,7 +164,9 @@ def unfinished_drafts_for(*, user) -> list[RequestDraft]:
 def pupil_name(draft: RequestDraft) -> str:
     """The child's name as typed so far, or "" before the first page."""
     child = (draft.answers or {}).get("child") or {}
-    return " ".join(part for part in (child.get("first_name", ""), child.get("last_name", "")) if part).strip()
+    return " ".join(
+        part for part in (child.get("first_name", ""), child.get("last_name", "")) if part
+    ).strip()
 
 
 def confirmation_key(draft: RequestDraft) -> str:

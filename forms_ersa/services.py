@@ -560,7 +560,9 @@ def submit_request(*, draft: RequestDraft, by: User | None = None, today: date |
         if school_route:
             consent = draft.answers.get("parent_consent") or {}
             # The SENCo (their email is the draft's) and the parent both hear that it was sent.
-            recipients = [("", draft.user.full_name if draft.user_id else "", draft.email, "en", Channel.EMAIL)]
+            recipients = [
+                ("", draft.user.full_name if draft.user_id else "", draft.email, "en", Channel.EMAIL)
+            ]
             if consent.get("parent_email"):
                 recipients.append(
                     (

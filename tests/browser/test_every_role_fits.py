@@ -24,9 +24,7 @@ def _open(page, live_server, path: str, where: str, findings: Findings, width: i
         response is not None and response.status == 200,
         f"{where} ({path}) answered {response.status if response else 'nothing'} at {width}px",
     )
-    sizes = page.evaluate(
-        "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
-    )
+    sizes = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
     findings.check(
         sizes["scroll"] <= width,
         f"{where} ({path}) is {sizes['scroll']}px wide on a screen {width}px wide",
@@ -82,6 +80,7 @@ def _pages_for(role: str, case) -> list[tuple[str, str]]:
             ("all cases", reverse("cases:list")),
             ("new requests", reverse("cases:unallocated")),
             *common,
+            ("API documentation", reverse("api-docs")),
         ],
         "business_support": [
             ("new requests", reverse("cases:unallocated")),
@@ -89,7 +88,10 @@ def _pages_for(role: str, case) -> list[tuple[str, str]]:
             ("all cases", reverse("cases:list")),
             detail,
         ],
-        "manager": [("all cases", reverse("cases:list")), ("failed messages", reverse("notifications:failures"))],
+        "manager": [
+            ("all cases", reverse("cases:list")),
+            ("failed messages", reverse("notifications:failures")),
+        ],
         "administrator": [
             ("staff", reverse("accounts:staff_list")),
             ("add a staff member", reverse("accounts:staff_add")),
@@ -102,13 +104,24 @@ def _pages_for(role: str, case) -> list[tuple[str, str]]:
     }[role]
 
 
-ROLES = ["coordinator", "business_support", "manager", "administrator", "parent", "young_person", "senco", "specialist"]
+ROLES = [
+    "coordinator",
+    "business_support",
+    "manager",
+    "administrator",
+    "parent",
+    "young_person",
+    "senco",
+    "specialist",
+]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("role", ROLES)
 def test_each_roles_pages_fit_the_screen(new_context, live_server, people, findings, role, width):
-    page = new_context(viewport={"width": width, "height": 800}, is_mobile=width < 800, has_touch=True).new_page()
+    page = new_context(
+        viewport={"width": width, "height": 800}, is_mobile=width < 800, has_touch=True
+    ).new_page()
     login(page, live_server, people[role])
     for where, path in _pages_for(role, people["case"]):
         _open(page, live_server, path, f"{role}: {where}", findings, width)
@@ -116,8 +129,12 @@ def test_each_roles_pages_fit_the_screen(new_context, live_server, people, findi
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_start_page_and_the_request_pages_fit_the_screen(new_context, live_server, council, findings, width):
-    page = new_context(viewport={"width": width, "height": 800}, is_mobile=width < 800, has_touch=True).new_page()
+def test_the_start_page_and_the_request_pages_fit_the_screen(
+    new_context, live_server, council, findings, width
+):
+    page = new_context(
+        viewport={"width": width, "height": 800}, is_mobile=width < 800, has_touch=True
+    ).new_page()
     _open(page, live_server, "/", "the start page", findings, width)
     _open(page, live_server, reverse("forms_ersa:index"), "choosing the council", findings, width)
     _open(page, live_server, reverse("forms_ersa:start", args=[council.pk]), "who is asking", findings, width)

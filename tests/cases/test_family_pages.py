@@ -45,7 +45,9 @@ def test_a_familys_case_card_says_when_the_next_step_is_late_and_what_happens_no
     assert "SENDIASS" in card
 
 
-def test_the_familys_case_page_says_the_step_is_late_too(login, council, business_support, coordinator, parent):
+def test_the_familys_case_page_says_the_step_is_late_too(
+    login, council, business_support, coordinator, parent
+):
     case = _late_case(council, business_support, coordinator)
     factories.add_family_member(case, parent)
 
@@ -56,7 +58,9 @@ def test_the_familys_case_page_says_the_step_is_late_too(login, council, busines
     assert "Your coordinator has been told." in step
 
 
-def test_with_nobody_allocated_the_family_hears_the_sen_team_was_told(login, council, business_support, parent):
+def test_with_nobody_allocated_the_family_hears_the_sen_team_was_told(
+    login, council, business_support, parent
+):
     case = _late_case(council, business_support)
     factories.add_family_member(case, parent)
 
@@ -74,7 +78,9 @@ def test_a_step_not_yet_due_reads_as_a_plain_date(login, council, business_suppo
     assert card == f"Decide whether to assess by {_due(case)}"
 
 
-def test_a_young_persons_own_pages_say_you_not_the_child(login, council, business_support, coordinator, manager):
+def test_a_young_persons_own_pages_say_you_not_the_child(
+    login, council, business_support, coordinator, manager
+):
     young_person = factories.UserFactory(role=Role.YOUNG_PERSON, organisation=None, full_name="Daniel Young")
     case = factories.make_case(council=council, by=business_support, coordinator=coordinator)
     services.add_team_member(case=case, role=TeamRole.YOUNG_PERSON, user=young_person, by=manager)

@@ -68,6 +68,9 @@ ACTIONS: dict[str, Rule] = {
         CASEWORK, "See new requests waiting to be checked or allocated", on_case=False
     ),
     "filter_by_school": _rule(COUNCIL_STAFF, "Filter case lists by school or setting", on_case=False),
+    "send_school_request": _rule(
+        {SENCO}, "Start a request for assessment for a pupil, and come back to unfinished ones", on_case=False
+    ),
     "log_request": _rule(CASEWORK, "Log a request that arrived by letter, email or the API", on_case=False),
     "follow_up_failures": _rule(
         {SUPPORT, MANAGER}, "Follow up messages that could not be delivered", on_case=False
@@ -114,9 +117,7 @@ ACTIONS: dict[str, Rule] = {
         COUNCIL_STAFF | PROFESSIONALS, "See the RAS profile, points and suggested band of a case"
     ),
     "view_advice_inbox": _rule(
-        {SPECIALIST, SENCO, PARENT, YOUNG_PERSON} | CASEWORK,
-        "See the requests for advice addressed to them or their service",
-        on_case=False,
+        {SPECIALIST, SENCO}, "See the requests for advice addressed to them or their service", on_case=False
     ),
     # Whether this person was asked (or their service was) is checked on the request itself (advice.selectors).
     "give_advice": _rule(

@@ -150,7 +150,9 @@ def case_requests(*, case: Case, user: User) -> list[RequestRow]:
     if not policy.can(user, "view_advice", case, known_in_scope=True):
         return []
     # The latest version sent, as columns of the same query (a case page budget: no query per request).
-    latest = AdviceSubmission.objects.filter(request=OuterRef("pk"), submitted_at__isnull=False).order_by("-number")
+    latest = AdviceSubmission.objects.filter(request=OuterRef("pk"), submitted_at__isnull=False).order_by(
+        "-number"
+    )
     requests = (
         AdviceRequest.objects.filter(case=case)
         .select_related("asked_team", "asked_user", "allocated_to")
@@ -168,7 +170,9 @@ def case_requests(*, case: Case, user: User) -> list[RequestRow]:
     rows = []
     for request in requests:
         latest = (
-            LatestSent(request.latest_id, request.latest_author, request.latest_shared) if request.latest_id else None
+            LatestSent(request.latest_id, request.latest_author, request.latest_shared)
+            if request.latest_id
+            else None
         )
         if latest is not None and user.role in policy.FAMILY_SIDE and latest.shared_with_family_at is None:
             latest = None

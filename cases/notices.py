@@ -43,6 +43,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.stage_changed",
             "To the family when their case moves on (with appeal rights after a refusal)",
+            title="The case has moved on",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",
@@ -58,6 +59,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.request_received",
             "To the family when a request for assessment is logged",
+            title="Request for assessment received",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",
@@ -71,6 +73,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.repeat_request",
             "To the coordinator when another request arrives for a child who already has an open case",
+            title="Another request for the same child",
             example={"reference": "EHC-2026-00042", "received_on": "2 March 2026"},
         )
     )
@@ -78,6 +81,7 @@ def register_templates() -> None:
         MessageTemplate(
             "case.request_incomplete",
             "To the family when the council needs something more for their request (the clock keeps running)",
+            title="Something more is needed for the request",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",
@@ -91,9 +95,26 @@ def register_templates() -> None:
         MessageTemplate(
             "case.allocated",
             "To a coordinator when a case is allocated to them",
+            title="Case allocated to a coordinator",
             example={
                 "reference": "EHC-2026-00042",
                 "next_deadline": "Decide whether to assess by 13 April 2026",
+            },
+        )
+    )
+
+    register(
+        MessageTemplate(
+            "case.document_added",
+            "To the coordinator when someone outside the council (a specialist, the school, the family) adds a "
+            "document to the case",
+            title="New document added by someone outside the council",
+            example={
+                "reference": "EHC-2026-00042",
+                "uploader": "Sonia Specialist",
+                "uploader_role": "Specialist",
+                "document": "EP-advice.pdf",
+                "category": "Advice or report",
             },
         )
     )
@@ -249,13 +270,41 @@ def coordinator_allocated(*, case: Case, coordinator: User, event: TimelineEvent
     )
 
 
-def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | None) -> None:
-    """Tell the coordinator (or business support, if nobody is allocated) that the child's family asked again."""
-    alert = case.coordinator or (
+def _case_owner(case: Case) -> User | None:
+    """Who hears about new work on a case: its coordinator, or business support while nobody is allocated."""
+    return case.coordinator or (
         User.objects.filter(organisation_id=case.council_id, role=Role.BUSINESS_SUPPORT, is_active=True)
         .order_by("pk")
         .first()
     )
+
+
+def document_added(*, case: Case, document, event: TimelineEvent, by: User) -> None:
+    """Someone outside the council added a document: the person running the case hears, so it is read."""
+    owner = _case_owner(case)
+    if owner is None or owner.pk == by.pk:
+        return
+    notifications.notify(
+        recipient=owner,
+        template="case.document_added",
+        data={
+            "reference": case.reference,
+            "uploader": by.full_name,
+            "uploader_role": by.get_role_display(),
+            "document": document.name,
+            "category": document.get_category_display(),
+        },
+        key=f"case:{case.pk}:event:{event.pk}:user:{owner.pk}",
+        link=case_link(case),
+        subject_ref=f"case:{case.pk}",
+        organisation_id=case.council_id,
+        by=by,
+    )
+
+
+def repeat_request(*, case: Case, event: TimelineEvent, received_on, by: User | None) -> None:
+    """Tell the coordinator (or business support, if nobody is allocated) that the child's family asked again."""
+    alert = _case_owner(case)
     if alert is None:
         return
     notifications.notify(

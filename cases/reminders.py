@@ -221,7 +221,7 @@ def register_templates() -> None:
         ),
     }
     for template, (description, example) in descriptions.items():
-        register(MessageTemplate(template.value, description, example=example))
+        register(MessageTemplate(template.value, description, example=example, title=str(template.label)))
     register(
         MessageTemplate(
             DIGEST_TEMPLATE,

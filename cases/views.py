@@ -8,7 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import panels, policy, selectors, services, workflow
+from accounts.models import Role
+from cases import family_words, panels, policy, selectors, services, workflow
 from cases.forms import (
     AllocateForm,
     CaseFilterForm,
@@ -116,10 +117,19 @@ def _family_case_list(request):
     """Families see their children's cases as plain statements: where it is, and what happens next by when."""
     rows = selectors.case_list(user=request.user, filters=selectors.CaseFilters(open_only=False))
     cases = list(rows[:50])
+    young_person = request.user.role == Role.YOUNG_PERSON
+    on = selectors.today()
     for case in cases:
         stage = workflow.Stage(case.stage)
         case.stage_label = workflow.STAGE_LABELS[stage]
-        case.stage_description = workflow.STAGE_DESCRIPTIONS[stage]
+        case.stage_description = family_words.stage_description(stage, young_person=young_person)
+        case.family_next_step = family_words.next_step(
+            code=case.next_deadline_code,
+            due_on=case.next_due_on,
+            on=on,
+            young_person=young_person,
+            has_coordinator=case.coordinator_id is not None,
+        )
     return render(request, "cases/family_case_list.html", {"cases": cases})
 
 
@@ -194,10 +204,23 @@ def case_detail(request, reference):
             if deadline.status in ("open", "missed")
             else None
         )
+    young_person = request.user.role == Role.YOUNG_PERSON
     context = {
         "case": case,
         "stage_label": workflow.STAGE_LABELS[workflow.Stage(case.stage)],
-        "stage_description": workflow.STAGE_DESCRIPTIONS[workflow.Stage(case.stage)],
+        "stage_description": family_words.stage_description(
+            workflow.Stage(case.stage), young_person=young_person
+        ),
+        "young_person_view": young_person,
+        "family_next_step": family_words.next_step(
+            code=case.next_deadline_code,
+            due_on=case.next_due_on,
+            on=on,
+            young_person=young_person,
+            has_coordinator=case.coordinator_id is not None,
+        )
+        if policy.role_may(request.user, "follow_as_family") and case.is_open
+        else None,
         "actions": _transitions_for(request.user, case, facts),
         "next_step": workflow.next_step(facts=facts),
         # What this person may do here, by action name (accounts.policy.ACTIONS): the template asks only this.

@@ -24,6 +24,8 @@ WIDGET_CLASSES = {
     "search": "govuk-input",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    # LongSelect (below) is a select too; its class name gives it a widget type of its own.
+    "longselect": "govuk-select",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
 }

@@ -1,4 +1,4 @@
-"""The REST API, mounted at /api/v1/ (schema at /api/v1/schema/, Swagger UI at /api/v1/docs/)."""
+"""The REST API, mounted at /api/v1/ (schema at /api/v1/schema/, documentation at /api/v1/docs/, Swagger UI at /api/v1/docs/try/)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter

@@ -10,6 +10,8 @@ from accounts.policy import role_may
 # the first one the person may take names it.
 NAV_ITEMS = [
     ("cases:caseload", _("My caseload"), "view_caseload"),
+    ("home", _("Requests for assessment"), "send_school_request"),
+    ("advice:inbox", _("Requests for advice"), "view_advice_inbox"),
     ("cases:unallocated", _("New requests"), "view_new_requests"),
     ("cases:list", _("All cases"), "list_all_cases"),
     ("cases:list", _("Cases"), "list_cases"),

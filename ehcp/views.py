@@ -1,10 +1,11 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from ehcp import api_docs as api_docs_module
+from forms_ersa import selectors as ersa_selectors
 
 # Where each role lands after signing in: the page that answers "what do I need to do now?".
 HOME_FOR_ROLE = {
@@ -15,9 +16,38 @@ HOME_FOR_ROLE = {
 }
 
 
-@login_required
 def home(request):
+    """Families who are not signed in start here; a SENCo sees the requests they are writing; staff go to work."""
+    if not request.user.is_authenticated:
+        return render(request, "pages/start.html")
+    if request.user.role == Role.SENCO:
+        return _senco_home(request)
     return redirect(HOME_FOR_ROLE.get(request.user.role, "cases:list"))
+
+
+def _senco_home(request):
+    school = request.user.organisation
+    drafts = ersa_selectors.unfinished_drafts_for(user=request.user)
+    return render(
+        request,
+        "pages/senco_home.html",
+        {
+            "council_id": school.council_id if school is not None else None,
+            "drafts": [(draft, ersa_selectors.pupil_name(draft)) for draft in drafts],
+        },
+    )
+
+
+@require_GET
+def api_docs(request):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return render(
+        request,
+        "pages/api_docs.html",
+        {"info": schema.get("info", {}), "groups": api_docs_module.endpoints_from(schema)},
+    )
 
 
 @require_GET

@@ -7,7 +7,8 @@ from django.http import Http404
 from accounts.models import Organisation, OrganisationKind
 from cases import selectors as case_selectors
 from forms_ersa import sections
-from forms_ersa.models import DraftEvidence, FormSettings, RequestDraft
+from forms_ersa.models import DraftEvidence, DraftStatus, FormSettings, RequestDraft
+from notifications import selectors as notification_selectors
 
 SESSION_KEY = "ersa_drafts"
 
@@ -140,3 +141,33 @@ def schools_for(council_id: int):
 
 def decision_date(case):
     return case_selectors.assessment_decision_due_on(case)
+
+
+def unfinished_drafts_for(*, user) -> list[RequestDraft]:
+    """The requests a signed-in person (a SENCo) started and has not sent yet, most recently touched first."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        RequestDraft.objects.filter(user=user, status=DraftStatus.DRAFT)
+        .select_related("council")
+        .order_by("-updated_at", "-id")[:50]
+    )
+
+
+def pupil_name(draft: RequestDraft) -> str:
+    """The child's name as typed so far, or "" before the first page."""
+    child = (draft.answers or {}).get("child") or {}
+    return " ".join(
+        part for part in (child.get("first_name", ""), child.get("last_name", "")) if part
+    ).strip()
+
+
+def confirmation_key(draft: RequestDraft) -> str:
+    """The outbox key of the messages confirming a request was sent (the family's, and the parent's on the
+    school route)."""
+    return f"ersa:{draft.pk}:submitted"
+
+
+def confirmations_sent(draft: RequestDraft):
+    """The confirmations really queued for a sent request, each with its channel and address."""
+    return notification_selectors.sent_for_key(key=confirmation_key(draft))

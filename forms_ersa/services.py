@@ -31,6 +31,7 @@ from forms_ersa import sections, selectors, summary
 from forms_ersa.allocation import allocation_for
 from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
 from notifications import services as notifications
+from notifications.models import Channel
 from notifications.templates_registry import MessageTemplate, register
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def register_templates() -> None:
         MessageTemplate(
             "ersa.submitted",
             "To the family when they send an online request for assessment",
+            title="Online request sent",
             example={
                 "child_first_name": "Amara",
                 "reference": "EHC-2026-00042",
@@ -372,6 +374,16 @@ def _postal_address(child: case_services.ChildDetails) -> str:
     return "\n".join(lines)
 
 
+def _confirmation_route(draft: RequestDraft) -> tuple[str, str]:
+    """(address, channel) for the family's confirmation: a text when they asked for texts and gave a number,
+    else the email address they confirmed when they started (a letter or a call is for staff to arrange)."""
+    given = (draft.answers or {}).get("contact") or {}
+    phone = (given.get("phone") or "").strip()
+    if _preferences(draft)["preferred_channel"] == "sms" and phone:
+        return phone, Channel.SMS
+    return draft.email, Channel.EMAIL
+
+
 def _preferences(draft: RequestDraft) -> dict:
     given = (draft.answers or {}).get("contact") or {}
     channel = given.get("channel") if given.get("channel") in {"email", "sms", "letter", "phone"} else "email"
@@ -554,20 +566,30 @@ def _submit(*, draft: RequestDraft, by: User | None, today: date | None, stored:
         if school_route:
             consent = draft.answers.get("parent_consent") or {}
             # The SENCo (their email is the draft's) and the parent both hear that it was sent.
-            recipients = [("", draft.user.full_name if draft.user_id else "", draft.email, "en")]
+            recipients = [
+                ("", draft.user.full_name if draft.user_id else "", draft.email, "en", Channel.EMAIL)
+            ]
             if consent.get("parent_email"):
                 recipients.append(
-                    (":parent", consent.get("parent_name", ""), consent["parent_email"], family_language)
+                    (
+                        ":parent",
+                        consent.get("parent_name", ""),
+                        consent["parent_email"],
+                        family_language,
+                        Channel.EMAIL,
+                    )
                 )
         else:
             name = (draft.answers.get("family") or {}).get("full_name", "")
-            recipients = [("", name, draft.email, family_language)]
-        for suffix, name, address, language in recipients:
+            address, channel = _confirmation_route(draft)
+            recipients = [("", name, address, family_language, channel)]
+        for suffix, name, address, language, channel in recipients:
             notifications.notify(
+                channel=channel,
                 language=language,
                 template="ersa.submitted",
                 data=confirmation,
-                key=f"ersa:{draft.pk}:submitted{suffix}",
+                key=f"{selectors.confirmation_key(draft)}{suffix}",
                 to_address=address,
                 to_name=name,
                 subject_ref=f"case:{case.pk}",

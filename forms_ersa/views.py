@@ -379,6 +379,7 @@ def confirmation(request, public_id):
             "decision_by": selectors.decision_date(case),
             "contacts": selectors.contacts_for(draft.council),
             "copy": selectors.request_copy(draft),
+            "confirmations": selectors.confirmations_sent(draft),
         },
     )
 

@@ -30,3 +30,15 @@ def failures_for(*, organisation) -> QuerySet[Message]:
         .select_related("recipient")
         .order_by("failed_at", "id")
     )
+
+
+def sent_for_key(*, key: str) -> list[Message]:
+    """What one event queued to people outside the service (email, text, letter), whatever channel each went by.
+
+    `key` is the one given to `services.notify` (rows are keyed "<key>:<channel>", and "<key>:<more>:<channel>"
+    for further people of the same event), so a page can say truthfully what was sent and how."""
+    return list(
+        Message.objects.filter(idempotency_key__startswith=f"{key}:")
+        .exclude(channel=Channel.IN_APP)
+        .order_by("id")
+    )

@@ -24,6 +24,8 @@ class MessageTemplate:
     # Data keys holding a credential (a single-use link into an account): the outbox erases them from the row once
     # the message has been sent or has failed for good.
     secret: tuple[str, ...] = ()
+    # What the message is, in a few words, for staff reading the list of messages sent about a case.
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,15 @@ def get(code: str) -> MessageTemplate:
         return _templates[code]
     except KeyError:
         raise KeyError(f"No message template {code!r}: register it in its app's ready()") from None
+
+
+def title_of(code: str) -> str:
+    """A message's title for people (never its internal code while it is registered): the title, else the
+    description. A code no longer registered is shown as stored, so an old message still says something."""
+    template = _templates.get(code)
+    if template is None:
+        return code
+    return template.title or template.description
 
 
 def all_templates() -> list[MessageTemplate]:

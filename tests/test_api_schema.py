@@ -80,10 +80,10 @@ def test_spectacular_generates_and_validates_without_warnings():
     assert set(generated["paths"]) == set(PATHS)
 
 
-def test_docs_page_loads_for_a_signed_in_user(client, coordinator):
+def test_swagger_ui_loads_for_a_signed_in_user(client, coordinator):
     client.force_login(coordinator)
 
-    response = client.get("/api/v1/docs/")
+    response = client.get("/api/v1/docs/try/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -92,6 +92,28 @@ def test_docs_page_loads_for_a_signed_in_user(client, coordinator):
     assert "cdn.jsdelivr.net" not in html
     assert "<script>" not in html
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
-    script = client.get("/api/v1/docs/?script=")
+    script = client.get("/api/v1/docs/try/?script=")
     assert script.status_code == 200
     assert "/api/v1/schema/" in script.content.decode()
+
+
+def test_the_documentation_is_our_own_page_listing_every_endpoint(client, coordinator):
+    client.force_login(coordinator)
+
+    html = client.get("/api/v1/docs/").content.decode()
+
+    assert '<html lang="en"' in html and '<main class="govuk-main-wrapper"' in html
+    assert '<h1 class="govuk-heading-l">API documentation</h1>' in html
+    for path in PATHS:
+        assert f">{path}</code>" in html, f"{path} is not documented"
+    assert "Log a request for an EHC needs assessment" in html
+    assert 'href="/api/v1/schema/"' in html and 'href="/api/v1/docs/try/"' in html
+
+
+def test_the_footer_links_the_api_documentation_for_council_staff_only(client, coordinator, parent, senco):
+    for user, shown in ((coordinator, True), (parent, False), (senco, False), (None, False)):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        html = client.get("/accessibility/").content.decode()
+        assert ('href="/api/v1/docs/"' in html) is shown, f"API link shown={not shown} for {user}"

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cases import letters, policy
+from cases import letters, notices, policy
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import (
     AccessLog,
@@ -123,13 +123,16 @@ def add_document(
         )
         document.file.save(inspected.clean_name, upload, save=False)
         _save_with_history(document, by=by)
-        _timeline(
+        event = _timeline(
             case=case,
             kind=TimelineEvent.Kind.DOCUMENT,
             summary=f"Document added: {document.name} ({document.get_category_display()})",
             by=by,
             family=visible_to_family,
         )
+        # Council staff see their own uploads on the case; anyone else's would otherwise sit unread.
+        if policy.council_of(by) is None:
+            notices.document_added(case=case, document=document, event=event, by=by)
     return document
 
 

@@ -28,3 +28,13 @@ def test_families_do_not_see_the_message_log(login, case, coordinator, parent):
     services.case_transition(case=case, name="start_assessment_decision", by=coordinator)
     html = login(parent).get(f"/cases/{case.reference}/").content.decode()
     assert 'data-testid="messages"' not in html
+
+
+def test_messages_sent_are_named_by_their_title_not_their_internal_code(login, case, coordinator):
+    # Logging the request told the family and allocating it told Laura: neither message has a headline.
+    html = login(coordinator).get(f"/cases/{case.reference}/").content.decode()
+    section = html.split('data-testid="messages"', 1)[1].split("</table>", 1)[0]
+    assert "Request for assessment received" in section
+    assert "Case allocated to a coordinator" in section
+    assert "case.allocated" not in section
+    assert "case.request_received" not in section

@@ -454,3 +454,13 @@ def test_an_allocated_request_still_being_checked_is_a_new_request(
     services.case_transition(case=allocated, name="start_assessment_decision", by=coordinator)
     page = get(login(business_support), "cases:unallocated")
     assert allocated.reference not in _unallocated_refs(page)
+
+
+def test_the_school_filter_is_a_govuk_select_like_the_others(login, manager, council_cases):
+    response = login(manager).get(reverse("cases:list"))
+    html = response.content.decode()
+    school = re.search(r'<select name="school"[^>]*>', html)
+    stage = re.search(r'<select name="stage"[^>]*>', html)
+    assert school and stage, "the school and stage filters should both be on the page"
+    assert 'class="govuk-select"' in stage.group(0)
+    assert "govuk-select" in school.group(0), f"the school filter has no GOV.UK style: {school.group(0)}"

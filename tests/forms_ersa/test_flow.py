@@ -413,3 +413,31 @@ def test_form_settings_are_checked_before_saving(council):
         row.full_clean()
     assert set(refused.value.message_dict) == {"required_sections", "required_evidence"}
     FormSettings(council=council).full_clean()
+
+
+def _sent_with_contact(client, council, contact: dict) -> tuple[str, Message]:
+    draft = start(client, council)
+    pages = [
+        (section, page, contact if (section, page) == ("contact", "preferences") else data)
+        for section, page, data in PARENT_PAGES
+    ]
+    fill(client, draft, pages)
+    response = client.post(reverse("forms_ersa:check", args=[draft.public_id]))
+    html = client.get(response["Location"]).content.decode()
+    return " ".join(html.split()), Message.objects.get(template="ersa.submitted")
+
+
+def test_a_family_who_chose_texts_is_confirmed_by_text_and_the_page_says_so(client, council, coordinator):
+    html, sent = _sent_with_contact(
+        client, council, {"channel": "sms", "phone": "07700 900123", "language": "en"}
+    )
+    assert sent.channel == "sms" and sent.to_address == "07700 900123"
+    assert "We have sent a text message to 07700 900123 to confirm we have the request." in html
+    assert "confirmation email" not in html
+
+
+def test_a_family_who_chose_email_is_told_of_the_email(client, council, coordinator):
+    html, sent = _sent_with_contact(client, council, {"channel": "email", "phone": "", "language": "en"})
+    assert sent.channel == "email"
+    assert "We have sent a confirmation email to meera@example.org." in html
+    assert "text message" not in html

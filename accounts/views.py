@@ -31,7 +31,7 @@ from accounts.forms import (
 from accounts.policy import role_may
 
 # The account is created here, so Django must be told which backend vouches for it.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.auth.EmailBackend"
 
 
 def _only_for(council_of):

@@ -14,7 +14,7 @@ from cases.models import (
     RequestRoute,
     TeamRole,
 )
-from core.forms import GovUKDateField, GovUKForm, LongSelect
+from core.forms import GovUKDateField, GovUKForm, LongSelect, UKPhoneField, UKPostcodeField
 
 CHOOSE = _("Choose")
 
@@ -59,12 +59,7 @@ class ChildDetailsForm(GovUKForm):
     address = forms.CharField(
         label=_("Home address (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    postcode = forms.CharField(
-        label=_("Postcode (optional)"),
-        max_length=10,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
-    )
+    postcode = UKPostcodeField(label=_("Postcode (optional)"), required=False)
     current_setting = forms.ModelChoiceField(
         widget=LongSelect,
         label=_("Current school or setting (optional)"),
@@ -117,9 +112,6 @@ class ChildDetailsForm(GovUKForm):
         value = normalise(self.cleaned_data["nhs_number"])
         validate_nhs_number(value)
         return value
-
-    def clean_postcode(self):
-        return " ".join(self.cleaned_data["postcode"].upper().split())
 
     def check_age(self, *, received_on) -> None:
         born = self.cleaned_data.get("date_of_birth")
@@ -219,11 +211,8 @@ class LogRequestForm(ChildDetailsForm):
         required=False,
         help_text=_("We use this to tell them about the request"),
     )
-    contact_phone = forms.CharField(
-        label=_("Their phone number (optional)"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    contact_phone = UKPhoneField(
+        label=_("Their phone number (optional)"), what=_("their phone number"), required=False
     )
     primary_need = forms.ChoiceField(
         label=_("Primary area of need (if known)"),
@@ -441,12 +430,7 @@ class InvolvedProfessionalForm(GovUKForm):
         required=False,
         widget=forms.EmailInput(attrs={"spellcheck": "false"}),
     )
-    phone = forms.CharField(
-        label=_("Phone number (optional)"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
-    )
+    phone = UKPhoneField(label=_("Phone number (optional)"), what=_("their phone number"), required=False)
 
     def details(self) -> services.ProfessionalDetails:
         data = self.cleaned_data

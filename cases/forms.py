@@ -248,10 +248,12 @@ class LogRequestForm(ChildDetailsForm):
     def clean(self):
         data = super().clean()
         received = data.get("received_on")
-        if received and received > selectors.today():
+        today = selectors.today()
+        if received and received > today:
             self.add_error("received_on", services.RECEIVED_IN_FUTURE)
-        else:
-            self.check_age(received_on=received)
+        # The age is checked even when the date received is missing or wrong (against today, which it cannot
+        # be after), so a child too old for a request is said with every other problem, not after them.
+        self.check_age(received_on=received if received and received <= today else today)
         if data.get("secondary_need") and data.get("secondary_need") == data.get("primary_need"):
             self.add_error("secondary_need", services.SAME_NEED)
         return data

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases import selectors, services, statutory, workflow
+from cases.documents import DocumentRejected, inspect_upload
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
 from cases.models import (
     AreaOfNeed,
@@ -367,6 +368,15 @@ class DocumentForm(GovUKForm):
     visible_to_family = forms.BooleanField(
         label=_("The family and school can see this document"), required=False, initial=True
     )
+
+    def clean_file(self):
+        # Checked here as well as by the service, so a disguised file is said with every other problem at once.
+        upload = self.cleaned_data["file"]
+        try:
+            inspect_upload(upload)
+        except DocumentRejected as rejected:
+            raise forms.ValidationError(str(rejected)) from None
+        return upload
 
 
 class WithdrawDocumentForm(GovUKForm):

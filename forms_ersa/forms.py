@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cases.documents import DocumentRejected, inspect_upload
 from cases.identifiers import validate_upn
 from core.forms import GovUKDateField, GovUKForm, LongSelect, UKPhoneField, UKPostcodeField
 from core.languages import LANGUAGES
@@ -594,6 +595,15 @@ class EvidenceForm(GovUKForm):
         self.fields["old_reason"].label = _(
             "If the report is more than %(months)s months old, why should we use it? (optional)"
         ) % {"months": max_months}
+
+    def clean_file(self):
+        # Checked here as well as by the service, so a disguised file is said with every other problem at once.
+        upload = self.cleaned_data["file"]
+        try:
+            inspect_upload(upload)
+        except DocumentRejected as rejected:
+            raise ValidationError(str(rejected)) from None
+        return upload
 
     def clean(self):
         data = super().clean()

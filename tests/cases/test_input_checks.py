@@ -62,3 +62,21 @@ def test_a_professionals_phone_that_is_not_one_is_refused(client, case, coordina
     assert response.status_code == 400
     assert "Enter their phone number in the correct format" in html and 'value="abc"' in html
     assert not InvolvedProfessional.objects.exists()
+
+
+def test_a_case_upload_whose_content_does_not_match_its_name_is_refused_saying_why(client, case, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import CaseDocument
+
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("cases:upload_document", args=[case.reference]),
+        {"file": SimpleUploadedFile("fake-report.pdf", b"#!/bin/sh\necho hi\n"), "category": ""},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The selected file is called fake-report.pdf, but it is not really a PDF" in html
+    # Said with the other problem on the page, not after it is fixed.
+    assert "Select the type of document" in html
+    assert not CaseDocument.objects.filter(name__startswith="fake-report").exists()

@@ -399,7 +399,14 @@ class ExceptionForm(GovUKForm):
         widget=forms.RadioSelect,
     )
     starts_on = GovUKDateField(label=_("From"), label_lower=_("the date the exception started"))
-    ends_on = GovUKDateField(label=_("To"), label_lower=_("the date the exception ended"))
+    ends_on = GovUKDateField(
+        label=_("To (optional)"),
+        label_lower=_("the date the exception ended"),
+        required=False,
+        help_text=_(
+            "Leave this blank if it is still going on. You can add the end date from the case page later"
+        ),
+    )
     reason = forms.CharField(
         label=_("Why does it apply?"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -411,6 +418,30 @@ class ExceptionForm(GovUKForm):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end date must be the same as or after the start date"))
         return data
+
+
+class EndExceptionForm(GovUKForm):
+    ends_on = GovUKDateField(
+        label=_("Date the exception ended"),
+        label_lower=_("the date the exception ended"),
+        help_text=_("For example, 27 3 2026"),
+    )
+
+    def __init__(self, *args, starts_on, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.starts_on = starts_on
+        self.today = today
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on < self.starts_on:
+            raise forms.ValidationError(
+                _("The end date must be the same as or after the start date, %(start)s")
+                % {"start": f"{self.starts_on:%-d %B %Y}"}
+            )
+        if ends_on > self.today:
+            raise forms.ValidationError(_("The end date must be today or in the past"))
+        return ends_on
 
 
 class TeamMemberForm(GovUKForm):

@@ -35,8 +35,10 @@ from cases.services.intake import (
     validate_child_age,
 )
 from cases.services.lifecycle import (
+    EXCEPTION_RECORDERS,
     INCOMPLETE_MARKERS,
     case_transition,
+    end_exception,
     mark_request_complete,
     mark_request_incomplete,
     recompute_deadlines,
@@ -83,6 +85,8 @@ __all__ = [
     "refresh_deadline_statuses",
     "case_transition",
     "record_exception",
+    "end_exception",
+    "EXCEPTION_RECORDERS",
     "INCOMPLETE_MARKERS",
     "mark_request_incomplete",
     "mark_request_complete",

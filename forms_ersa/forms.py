@@ -156,6 +156,16 @@ class ChildLanguageForm(PageForm):
     )
     interpreter_needed = radios(_("Do you need an interpreter when we talk to you?"), YES_NO)
 
+    def adapt(self) -> None:
+        # On the school route the SENCo answers for the family, so the question is about the family.
+        if self.route == sections.SCHOOL:
+            self.fields["interpreter_needed"].label = _(
+                "Does the family need an interpreter when we talk to them?"
+            )
+            self.fields["interpreter_needed"].error_messages["required"] = _(
+                "Select yes if the family needs an interpreter"
+            )
+
 
 class ChildSettingForm(PageForm):
     school_id = forms.ChoiceField(

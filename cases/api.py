@@ -43,6 +43,7 @@ from cases.models import (
     Requester,
     RequestRoute,
 )
+from core.validators import normalise_uk_phone, normalise_uk_postcode
 
 # Token first: an anonymous call gets 401 with `WWW-Authenticate: Token` rather than a bare 403.
 AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
@@ -289,7 +290,7 @@ class ChildInputSerializer(serializers.Serializer):
     home_languages = serializers.CharField(max_length=200, allow_blank=True, default="")
     interpreter_needed = serializers.BooleanField(default=False)
     address = serializers.CharField(allow_blank=True, default="")
-    postcode = serializers.CharField(max_length=10, allow_blank=True, default="")
+    postcode = serializers.CharField(max_length=20, allow_blank=True, default="", help_text="A UK postcode.")
     upn = serializers.CharField(
         max_length=20, allow_blank=True, default="", help_text="13 characters; spaces are ignored."
     )
@@ -322,7 +323,7 @@ class ChildInputSerializer(serializers.Serializer):
         return value
 
     def validate_postcode(self, value: str) -> str:
-        return " ".join(value.upper().split())
+        return normalise_uk_postcode(value)
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -330,7 +331,10 @@ class ContactInputSerializer(serializers.Serializer):
     relationship = serializers.ChoiceField(choices=FamilyContact.Relationship.choices)
     parental_responsibility = serializers.BooleanField(default=True)
     email = serializers.EmailField(allow_blank=True, default="")
-    phone = serializers.CharField(max_length=40, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, allow_blank=True, default="", help_text="A UK phone number.")
+
+    def validate_phone(self, value: str) -> str:
+        return normalise_uk_phone(value, what="their phone number")
 
 
 class CaseCreateSerializer(serializers.Serializer):

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors, services
 from accounts.models import Discipline, Organisation, Role, User
-from core.forms import GovUKForm
+from core.forms import GovUKForm, UKPhoneField
 from core.languages import LANGUAGES
+from core.validators import MOBILE_EXAMPLE, is_uk_mobile
 
 EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
 
@@ -293,13 +294,10 @@ class ContactPreferencesForm(GovUKForm):
         choices=[("email", _("Email")), ("sms", _("Text message")), ("letter", _("Letter by post"))],
         widget=forms.RadioSelect,
     )
-    phone = forms.CharField(
+    phone = UKPhoneField(
         label=_("Mobile phone number (needed for text messages)"),
+        what=_("a phone number"),
         required=False,
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}
-        ),
     )
     postal_address = forms.CharField(
         label=_("Postal address (needed for letters)"),
@@ -331,3 +329,15 @@ class ContactPreferencesForm(GovUKForm):
         return self.cleaned_data["language"] or self.get_initial_for_field(
             self.fields["language"], "language"
         )
+
+    def clean(self):
+        data = super().clean()
+        # Said here as well as by the service, so it shows with every other problem at once.
+        phone = data.get("phone")
+        if data.get("preferred_channel") == "sms" and phone and not is_uk_mobile(phone):
+            self.add_error(
+                "phone",
+                _("Enter a UK mobile phone number for text messages, like %(example)s")
+                % {"example": MOBILE_EXAMPLE},
+            )
+        return data

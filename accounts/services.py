@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts import invitations, mail, policy, selectors
 from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Invitation, Organisation, Role, User
 from core.errors import ServiceError
+from core.validators import normalise_uk_phone
 
 logger = logging.getLogger(__name__)
 
@@ -350,7 +351,10 @@ def update_contact_preferences(
     language: str | None = None,
 ) -> User:
     """How this person hears from the service. A channel they cannot receive is refused, naming what is missing."""
-    phone = " ".join(phone.split())
+    try:
+        phone = normalise_uk_phone(phone, mobile=channel == "sms", what=str(_("a mobile phone number")))
+    except ValidationError as error:
+        raise ServiceError(error.messages[0], field="phone") from None
     postal_address = "\n".join(line.strip() for line in postal_address.splitlines() if line.strip())
     if channel == "sms" and not phone:
         raise ServiceError(_("Enter a mobile phone number, like 07700 900 982"), field="phone")

@@ -44,6 +44,7 @@ from cases.models import (
     RequestRoute,
 )
 from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer, permission
+from core.validators import normalise_uk_phone, normalise_uk_postcode
 
 # Requests typed in from a letter or email, or sent by another system; the online form has its own route.
 API_ROUTES = [(r.value, r.label) for r in (RequestRoute.LETTER, RequestRoute.EMAIL, RequestRoute.API)]
@@ -309,7 +310,7 @@ class ChildInputSerializer(serializers.Serializer):
     home_languages = serializers.CharField(max_length=200, allow_blank=True, default="")
     interpreter_needed = serializers.BooleanField(default=False)
     address = serializers.CharField(allow_blank=True, default="")
-    postcode = serializers.CharField(max_length=10, allow_blank=True, default="")
+    postcode = serializers.CharField(max_length=20, allow_blank=True, default="", help_text="A UK postcode.")
     upn = serializers.CharField(
         max_length=20, allow_blank=True, default="", help_text="13 characters; spaces are ignored."
     )
@@ -342,7 +343,7 @@ class ChildInputSerializer(serializers.Serializer):
         return value
 
     def validate_postcode(self, value: str) -> str:
-        return " ".join(value.upper().split())
+        return normalise_uk_postcode(value)
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -350,7 +351,10 @@ class ContactInputSerializer(serializers.Serializer):
     relationship = serializers.ChoiceField(choices=FamilyContact.Relationship.choices)
     parental_responsibility = serializers.BooleanField(default=True)
     email = serializers.EmailField(allow_blank=True, default="")
-    phone = serializers.CharField(max_length=40, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, allow_blank=True, default="", help_text="A UK phone number.")
+
+    def validate_phone(self, value: str) -> str:
+        return normalise_uk_phone(value, what="their phone number")
 
 
 class CaseCreateSerializer(serializers.Serializer):

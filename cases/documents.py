@@ -36,6 +36,34 @@ FRIENDLY_TYPES = (
     "PDF, Word, OpenDocument, a picture (JPG, PNG, GIF, HEIC), audio (MP3, M4A, WAV) or plain text"
 )
 SNIFF_BYTES = 8192
+# Other names people's devices give the same kinds of file.
+ALIASES = {"jpeg": "jpg", "jpe": "jpg", "jfif": "jpg", "heif": "heic", "oga": "ogg", "text": "txt"}
+# Kinds close enough that a wrong extension is a device's habit, not a disguise (a PNG saved as .jpg): the
+# file is kept under its true extension. Any other mismatch is refused.
+FAMILIES = (
+    frozenset({"jpg", "png", "gif", "heic", "webp"}),
+    frozenset({"mp3", "m4a", "wav", "ogg"}),
+    frozenset({"doc", "docx", "odt", "rtf"}),
+)
+# What a file really is, in the words of the refusal when its name says otherwise.
+KIND_NAMES = {
+    "pdf": "a PDF",
+    "jpg": "a JPG picture",
+    "png": "a PNG picture",
+    "gif": "a GIF picture",
+    "heic": "a HEIC photo",
+    "webp": "a WebP picture",
+    "docx": "a Word document (.docx)",
+    "doc": "an older Word or Office document (.doc)",
+    "odt": "an OpenDocument text file",
+    "rtf": "a rich text file (.rtf)",
+    "xlsx": "an Excel spreadsheet",
+    "mp3": "an MP3 recording",
+    "m4a": "an M4A recording",
+    "wav": "a WAV recording",
+    "ogg": "an OGG recording",
+    "txt": "plain text",
+}
 
 
 class DocumentRejected(Exception):
@@ -87,6 +115,12 @@ def size_label(size: int) -> str:
     return f"{round(size / (1024 * 1024), 1):g} MB"
 
 
+def claimed_extension(name: str) -> str:
+    """The extension the file's name claims, lower case with aliases folded ("Scan.JPEG" -> "jpg"); "" if none."""
+    extension = os.path.splitext(os.path.basename((name or "").replace("\\", "/")))[1].lstrip(".").lower()
+    return ALIASES.get(extension, extension)
+
+
 def inspect_upload(upload, *, max_bytes: int | None = None) -> InspectedUpload:
     max_bytes = max_bytes or settings.DOCUMENT_MAX_BYTES
     if upload is None:
@@ -109,6 +143,26 @@ def inspect_upload(upload, *, max_bytes: int | None = None) -> InspectedUpload:
                 "The selected file must be a %(types)s. This file's content is not one of these, whatever its name says"
             )
             % {"types": FRIENDLY_TYPES}
+        )
+    claimed = claimed_extension(upload.name)
+    # A name that says one thing and bytes that say another is refused, with both said: a script renamed
+    # report.pdf must not become report.txt in the family's evidence without a word to them.
+    if claimed and claimed != extension and not any({claimed, extension} <= family for family in FAMILIES):
+        if claimed in ALLOWED:
+            raise DocumentRejected(
+                _(
+                    "The selected file is called %(name)s, but it is not really %(claimed)s: its content is "
+                    "%(actual)s. Choose the right file, or save it in the format its name says"
+                )
+                % {
+                    "name": os.path.basename(upload.name),
+                    "claimed": KIND_NAMES[claimed],
+                    "actual": KIND_NAMES[extension],
+                }
+            )
+        raise DocumentRejected(
+            _("The selected file must be a %(types)s. Files ending .%(claimed)s are not accepted")
+            % {"types": FRIENDLY_TYPES, "claimed": claimed}
         )
     return InspectedUpload(
         clean_name=clean_filename(upload.name, extension=extension),

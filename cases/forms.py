@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from cases import selectors, services, statutory, workflow
+from cases.documents import DocumentRejected, inspect_upload
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
 from cases.models import (
     AreaOfNeed,
@@ -14,7 +15,7 @@ from cases.models import (
     RequestRoute,
     TeamRole,
 )
-from core.forms import GovUKDateField, GovUKForm, LongSelect
+from core.forms import GovUKDateField, GovUKForm, LongSelect, UKPhoneField, UKPostcodeField
 
 CHOOSE = _("Choose")
 
@@ -59,12 +60,7 @@ class ChildDetailsForm(GovUKForm):
     address = forms.CharField(
         label=_("Home address (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    postcode = forms.CharField(
-        label=_("Postcode (optional)"),
-        max_length=10,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
-    )
+    postcode = UKPostcodeField(label=_("Postcode (optional)"), required=False)
     current_setting = forms.ModelChoiceField(
         widget=LongSelect,
         label=_("Current school or setting (optional)"),
@@ -117,9 +113,6 @@ class ChildDetailsForm(GovUKForm):
         value = normalise(self.cleaned_data["nhs_number"])
         validate_nhs_number(value)
         return value
-
-    def clean_postcode(self):
-        return " ".join(self.cleaned_data["postcode"].upper().split())
 
     def check_age(self, *, received_on) -> None:
         born = self.cleaned_data.get("date_of_birth")
@@ -219,11 +212,8 @@ class LogRequestForm(ChildDetailsForm):
         required=False,
         help_text=_("We use this to tell them about the request"),
     )
-    contact_phone = forms.CharField(
-        label=_("Their phone number (optional)"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    contact_phone = UKPhoneField(
+        label=_("Their phone number (optional)"), what=_("their phone number"), required=False
     )
     primary_need = forms.ChoiceField(
         label=_("Primary area of need (if known)"),
@@ -259,10 +249,12 @@ class LogRequestForm(ChildDetailsForm):
     def clean(self):
         data = super().clean()
         received = data.get("received_on")
-        if received and received > selectors.today():
+        today = selectors.today()
+        if received and received > today:
             self.add_error("received_on", services.RECEIVED_IN_FUTURE)
-        else:
-            self.check_age(received_on=received)
+        # The age is checked even when the date received is missing or wrong (against today, which it cannot
+        # be after), so a child too old for a request is said with every other problem, not after them.
+        self.check_age(received_on=received if received and received <= today else today)
         if data.get("secondary_need") and data.get("secondary_need") == data.get("primary_need"):
             self.add_error("secondary_need", services.SAME_NEED)
         return data
@@ -377,6 +369,15 @@ class DocumentForm(GovUKForm):
         label=_("The family and school can see this document"), required=False, initial=True
     )
 
+    def clean_file(self):
+        # Checked here as well as by the service, so a disguised file is said with every other problem at once.
+        upload = self.cleaned_data["file"]
+        try:
+            inspect_upload(upload)
+        except DocumentRejected as rejected:
+            raise forms.ValidationError(str(rejected)) from None
+        return upload
+
 
 class WithdrawDocumentForm(GovUKForm):
     required_messages = {"reason": _("Enter why the document is being withdrawn")}
@@ -398,7 +399,14 @@ class ExceptionForm(GovUKForm):
         widget=forms.RadioSelect,
     )
     starts_on = GovUKDateField(label=_("From"), label_lower=_("the date the exception started"))
-    ends_on = GovUKDateField(label=_("To"), label_lower=_("the date the exception ended"))
+    ends_on = GovUKDateField(
+        label=_("To (optional)"),
+        label_lower=_("the date the exception ended"),
+        required=False,
+        help_text=_(
+            "Leave this blank if it is still going on. You can add the end date from the case page later"
+        ),
+    )
     reason = forms.CharField(
         label=_("Why does it apply?"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -410,6 +418,30 @@ class ExceptionForm(GovUKForm):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end date must be the same as or after the start date"))
         return data
+
+
+class EndExceptionForm(GovUKForm):
+    ends_on = GovUKDateField(
+        label=_("Date the exception ended"),
+        label_lower=_("the date the exception ended"),
+        help_text=_("For example, 27 3 2026"),
+    )
+
+    def __init__(self, *args, starts_on, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.starts_on = starts_on
+        self.today = today
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on < self.starts_on:
+            raise forms.ValidationError(
+                _("The end date must be the same as or after the start date, %(start)s")
+                % {"start": f"{self.starts_on:%-d %B %Y}"}
+            )
+        if ends_on > self.today:
+            raise forms.ValidationError(_("The end date must be today or in the past"))
+        return ends_on
 
 
 class TeamMemberForm(GovUKForm):
@@ -448,12 +480,7 @@ class InvolvedProfessionalForm(GovUKForm):
         required=False,
         widget=forms.EmailInput(attrs={"spellcheck": "false"}),
     )
-    phone = forms.CharField(
-        label=_("Phone number (optional)"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
-    )
+    phone = UKPhoneField(label=_("Phone number (optional)"), what=_("their phone number"), required=False)
 
     def details(self) -> services.ProfessionalDetails:
         data = self.cleaned_data

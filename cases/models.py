@@ -412,7 +412,8 @@ class DeadlineException(models.Model):
     codes = models.JSONField(_("time limits it applies to"), default=list, blank=True)
     ref = models.CharField(max_length=60, blank=True, default="")
     starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    # Empty while the exception is still going on; closed later with the day it ended.
+    ends_on = models.DateField(_("to"), null=True, blank=True)
     reason = models.TextField(_("why"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -423,7 +424,11 @@ class DeadlineException(models.Model):
         ordering = ["starts_on"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on or 'ongoing'}"
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.ends_on is None
 
     def as_recorded(self) -> statutory.RecordedException:
         return statutory.RecordedException(

@@ -332,20 +332,33 @@ class AdviceRequest:
 
 @dataclass(frozen=True)
 class RecordedException:
+    """An exception as recorded. ``ends_on`` is None while it is still going on (an illness, a family abroad):
+    it is then taken to run to ``today`` wherever its status is worked out."""
+
     kind: ExceptionKind
     starts_on: date
-    ends_on: date
+    ends_on: date | None
     codes: frozenset[str] | None = None
     ref: str = ""
 
+    def runs_to(self, today: date | None) -> date | None:
+        """The last day it covers: its end, or ``today`` while it is ongoing (None if ongoing and no today)."""
+        return self.ends_on if self.ends_on is not None else today
 
-def validate_exception(exc: RecordedException) -> None:
-    """Raise StatutoryError if the law does not allow this exception as recorded."""
-    if exc.ends_on < exc.starts_on:
+
+def validate_exception(exc: RecordedException, *, today: date | None = None) -> None:
+    """Raise StatutoryError if the law does not allow this exception as recorded.
+
+    An ongoing absence is checked for its 4 weeks only once it has lasted them (to ``today``): until then it is
+    lawful to record but excuses nothing, which is what ``exception_applies`` asks.
+    """
+    if exc.ends_on is not None and exc.ends_on < exc.starts_on:
         raise StatutoryError("The exception cannot end before it starts.")
+    runs_to = exc.runs_to(today)
     if (
         exc.kind == ExceptionKind.ABSENT_FROM_AREA
-        and (exc.ends_on - exc.starts_on).days + 1 < MIN_ABSENCE_DAYS
+        and runs_to is not None
+        and (runs_to - exc.starts_on).days + 1 < MIN_ABSENCE_DAYS
     ):
         raise StatutoryError("An absence from the area only counts if it lasts at least 4 weeks in a row.")
     if exc.codes is None:
@@ -626,22 +639,26 @@ def _cancel(deadline: Deadline) -> Deadline:
     )
 
 
-def exception_applies(exc: RecordedException, deadline: Deadline) -> bool:
+def exception_applies(exc: RecordedException, deadline: Deadline, *, today: date | None = None) -> bool:
     """Whether a recorded exception excuses ``deadline`` being late.
 
-    An exception the law would not allow as recorded (see validate_exception) never excuses anything.
+    An exception the law would not allow as recorded (see validate_exception) never excuses anything. An ongoing
+    one runs to ``today``; asked without a day, it runs on with no end.
     """
     try:
-        validate_exception(exc)
+        validate_exception(exc, today=today)
     except StatutoryError:
         return False
+    runs_to = exc.runs_to(today)
+    if runs_to is not None and runs_to < exc.starts_on:
+        return False  # ongoing, but not yet begun
     if exc.kind not in EXCEPTIONS_ALLOWED[deadline.code]:
         return False
     if exc.codes is not None and deadline.code not in exc.codes:
         return False
     if deadline.code == DeadlineCode.ADVICE and exc.ref and exc.ref != deadline.ref:
         return False
-    return exc.starts_on <= deadline.due_on and exc.ends_on >= deadline.starts_on
+    return exc.starts_on <= deadline.due_on and (runs_to is None or runs_to >= deadline.starts_on)
 
 
 def deadline_status(
@@ -661,6 +678,6 @@ def deadline_status(
         return DeadlineStatus.MET
     if deadline.met_on is None and today <= deadline.due_on:
         return DeadlineStatus.OPEN
-    if any(exception_applies(exc, deadline) for exc in exceptions):
+    if any(exception_applies(exc, deadline, today=today) for exc in exceptions):
         return DeadlineStatus.EXCUSED
     return DeadlineStatus.MISSED

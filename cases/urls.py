@@ -22,6 +22,7 @@ urlpatterns = [
         name="withdraw_document",
     ),
     path("<str:reference>/exceptions/new/", views.record_exception, name="record_exception"),
+    path("<str:reference>/exceptions/<int:exception_id>/end/", views.end_exception, name="end_exception"),
     path("<str:reference>/team/invite/", views.invite_to_case, name="invite_to_case"),
     path("<str:reference>/team/new/", views.add_team_member, name="add_team_member"),
     path("<str:reference>/professionals/new/", views.add_professional, name="add_professional"),

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from cases.forms import (
     CaseFilterForm,
     DocumentForm,
     EditChildForm,
+    EndExceptionForm,
     ExceptionForm,
     InviteToCaseForm,
     InvolvedProfessionalForm,
@@ -410,6 +411,33 @@ def record_exception(request, reference):
         request,
         "cases/record_exception.html",
         {"form": form, "case": case},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_exception(request, reference, exception_id: int):
+    case = selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "record_exception", case)
+    exception = get_object_or_404(
+        case.exceptions, pk=exception_id, withdrawn_at__isnull=True, ends_on__isnull=True
+    )
+    form = EndExceptionForm(request.POST or None, starts_on=exception.starts_on, today=selectors.today())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_exception(exception=exception, ends_on=form.cleaned_data["ends_on"], by=request.user)
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Exception ended. The deadlines it covered have been worked out again.")
+            )
+            return redirect("cases:detail", reference=reference)
+    return render(
+        request,
+        "cases/end_exception.html",
+        {"form": form, "case": case, "exception": exception},
         status=400 if form.errors else 200,
     )
 

@@ -13,6 +13,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import normalise_uk_phone, normalise_uk_postcode
+
 WIDGET_CLASSES = {
     "text": "govuk-input",
     "email": "govuk-input",
@@ -60,6 +62,10 @@ class GovUKBoundField(forms.BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         attrs.pop("aria-describedby", None)
+        # The browser's maxlength cuts what a person types or pastes without a word (a 12-character postcode
+        # became 10); the server's length check says so instead, in the error summary.
+        if "maxlength" in widget.attrs:
+            attrs["maxlength"] = False
         if not widget.use_fieldset and self.describedby:
             attrs["aria-describedby"] = self.describedby
         base = WIDGET_CLASSES.get(self.widget_type)
@@ -97,10 +103,51 @@ class GovUKForm(forms.Form):
                 verb = _("Select") if isinstance(field, forms.ChoiceField | forms.FileField) else _("Enter")
                 message = f"{verb} {label[:1].lower()}{label[1:]}"
             field.error_messages["required"] = message
+            if getattr(field, "max_length", None):
+                label = str(field.label or name).removesuffix(" (optional)").replace("%", "%%")
+                field.error_messages["max_length"] = _(
+                    "%(label)s must be %%(limit_value)d characters or fewer. You entered %%(show_value)d"
+                ) % {"label": label}
             if isinstance(field, forms.EmailField):
                 field.error_messages["invalid"] = _(
                     "Enter an email address in the correct format, like name@example.com"
                 )
+
+
+class UKPhoneField(forms.CharField):
+    """A UK phone number, stored in national format; on error the box keeps what the person typed.
+
+    `what` names the number in the error ("their phone number"); `mobile` refuses a landline (text messages).
+    """
+
+    def __init__(self, *, what: str = "", mobile: bool = False, **kwargs):
+        self.what = what
+        self.mobile = mobile
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return normalise_uk_phone(super().clean(value), mobile=self.mobile, what=str(self.what))
+
+
+class UKPostcodeField(forms.CharField):
+    """A UK postcode, stored as "RV1 1AA". No length limit of its own: a long one is simply not a postcode."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code", "spellcheck": "false"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return normalise_uk_postcode(super().clean(value))
 
 
 class LongSelect(forms.Select):

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases import statutory
+from cases.documents import DocumentRejected, inspect_upload
 from cases.identifiers import validate_upn
-from core.forms import GovUKDateField, GovUKForm, LongSelect
+from core.forms import GovUKDateField, GovUKForm, LongSelect, UKPhoneField, UKPostcodeField
 from core.languages import LANGUAGES
+from core.validators import MOBILE_EXAMPLE, is_uk_mobile
 from forms_ersa import sections, selectors
 from forms_ersa.models import DraftEvidence, Route
 
@@ -140,11 +142,7 @@ class ChildAddressForm(PageForm):
     address = forms.CharField(
         label=_("Address"), widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"})
     )
-    postcode = forms.CharField(
-        label=_("Postcode"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
-    )
+    postcode = UKPostcodeField(label=_("Postcode"))
 
 
 class ChildLanguageForm(PageForm):
@@ -156,6 +154,16 @@ class ChildLanguageForm(PageForm):
         label=_("Languages spoken at home"), max_length=200, help_text=_("For example, English and Polish")
     )
     interpreter_needed = radios(_("Do you need an interpreter when we talk to you?"), YES_NO)
+
+    def adapt(self) -> None:
+        # On the school route the SENCo answers for the family, so the question is about the family.
+        if self.route == sections.SCHOOL:
+            self.fields["interpreter_needed"].label = _(
+                "Does the family need an interpreter when we talk to them?"
+            )
+            self.fields["interpreter_needed"].error_messages["required"] = _(
+                "Select yes if the family needs an interpreter"
+            )
 
 
 class ChildSettingForm(PageForm):
@@ -200,14 +208,7 @@ class FamilyYouForm(PageForm):
     }
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
     relationship = radios(_("Your relationship to the child or young person"), RELATIONSHIPS)
-    phone = forms.CharField(
-        label=_("Phone number (optional)"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(
-            attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}
-        ),
-    )
+    phone = UKPhoneField(label=_("Phone number (optional)"), what=_("your phone number"), required=False)
 
     def adapt(self) -> None:
         if self.route == sections.YOUNG_PERSON:
@@ -342,13 +343,11 @@ class ContactForm(PageForm):
         CHANNELS,
         help_text=_("If you choose a phone call, we will still send you the important letters in writing"),
     )
-    phone = forms.CharField(
+    phone = UKPhoneField(
         label=_("Phone number (needed for text messages and phone calls)"),
-        max_length=40,
+        help_text=_("A mobile number for text messages"),
+        what=_("a phone number"),
         required=False,
-        widget=forms.TextInput(
-            attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}
-        ),
     )
     language = forms.ChoiceField(
         label=_("Which language would you like us to use?"),
@@ -373,8 +372,20 @@ class ContactForm(PageForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("channel") in ("sms", "phone") and not (data.get("phone") or "").strip():
+        if "phone" in self.errors:
+            return data
+        phone = data.get("phone") or ""
+        if data.get("channel") in ("sms", "phone") and not phone:
             self.add_error("phone", _("Enter a phone number, or choose another way for us to contact you"))
+        elif data.get("channel") == "sms" and not is_uk_mobile(phone):
+            self.add_error(
+                "phone",
+                _(
+                    "Enter a UK mobile phone number for text messages, like %(example)s, or choose another way "
+                    "for us to contact you"
+                )
+                % {"example": MOBILE_EXAMPLE},
+            )
         return data
 
 
@@ -444,11 +455,8 @@ class ParentDetailsForm(PageForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"spellcheck": "false"}),
     )
-    parent_phone = forms.CharField(
-        label=_("Their phone number (optional)"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    parent_phone = UKPhoneField(
+        label=_("Their phone number (optional)"), what=_("their phone number"), required=False
     )
     parental_responsibility = radios(_("Do they have parental responsibility for the pupil?"), YES_NO)
 
@@ -526,16 +534,16 @@ class ProfessionalForm(GovUKForm):
         required=False,
         widget=forms.EmailInput(attrs={"spellcheck": "false"}),
     )
-    phone = forms.CharField(
-        label=_("Phone number"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
-    )
+    phone = UKPhoneField(label=_("Phone number"), what=_("their phone number"), required=False)
 
     def clean(self):
         data = super().clean()
-        if "email" not in self.errors and not data.get("email") and not (data.get("phone") or "").strip():
+        if (
+            "email" not in self.errors
+            and "phone" not in self.errors
+            and not data.get("email")
+            and not data.get("phone")
+        ):
             self.add_error("email", _("Enter an email address or a phone number for them"))
         return data
 
@@ -592,6 +600,15 @@ class EvidenceForm(GovUKForm):
         self.fields["old_reason"].label = _(
             "If the report is more than %(months)s months old, why should we use it? (optional)"
         ) % {"months": max_months}
+
+    def clean_file(self):
+        # Checked here as well as by the service, so a disguised file is said with every other problem at once.
+        upload = self.cleaned_data["file"]
+        try:
+            inspect_upload(upload)
+        except DocumentRejected as rejected:
+            raise ValidationError(str(rejected)) from None
+        return upload
 
     def clean(self):
         data = super().clean()

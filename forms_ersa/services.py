@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, OrganisationKind, Role, User
 from accounts.policy import COUNCIL_STAFF
@@ -224,12 +225,37 @@ def _lock_draft(draft: RequestDraft, *, expected_version: int | None) -> Request
     return locked
 
 
+# Sections of a school's request that only its SENCo may change: the school's record of the parent's consent.
+SENCO_ONLY_SECTIONS = frozenset({"parent_consent"})
+SENCO_ONLY_MESSAGE = gettext_lazy(
+    "Only the school can change its record of your consent. If something here is wrong, contact the school"
+)
+
+
+def may_edit_section(*, draft: RequestDraft, section: str, user: User | None) -> bool:
+    """The parent's link lets them add to a school's request, not rewrite the school's record of their consent."""
+    if draft.route != sections.SCHOOL or section not in SENCO_ONLY_SECTIONS:
+        return True
+    return user is not None and user.is_authenticated and user.pk == draft.user_id
+
+
 def save_answers(
-    *, draft: RequestDraft, section: str, values: dict, expected_version: int | None
+    *,
+    draft: RequestDraft,
+    section: str,
+    values: dict,
+    expected_version: int | None,
+    by: User | None = None,
 ) -> RequestDraft:
-    """Merge one page's answers into its section; an out-of-date page is refused rather than overwriting."""
+    """Merge one page's answers into its section; an out-of-date page is refused rather than overwriting.
+
+    `by` is the person saving (signed in or not); leave it out only for the service's own callers (the whole
+    request from another system, seed data), which are not a person at a page.
+    """
     if section not in sections.BY_KEY:
         raise ServiceError("Unknown section")
+    if by is not None and not may_edit_section(draft=draft, section=section, user=by):
+        raise ServiceError(str(SENCO_ONLY_MESSAGE))
     with transaction.atomic():
         locked = _lock_draft(draft, expected_version=expected_version)
         answers = dict(locked.answers or {})

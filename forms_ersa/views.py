@@ -169,6 +169,8 @@ def page(request, public_id, section: str, page: str):
         "answers": draft.answers or {},
     }
     to_check = request.GET.get("next") == "check"
+    if not services.may_edit_section(draft=draft, section=section, user=request.user):
+        return _read_only(request, draft, the_section, refused=request.method == "POST")
     if request.method == "POST":
         form = form_class(request.POST, **options)
         if form.is_valid():
@@ -178,6 +180,7 @@ def page(request, public_id, section: str, page: str):
                     section=section,
                     values=form.to_answers(),
                     expected_version=_int(request.POST.get("version")),
+                    by=request.user,
                 )
             except services.ServiceError as error:
                 form.add_error(None, error.message)
@@ -213,6 +216,23 @@ def page(request, public_id, section: str, page: str):
             "back": back,
             "multipart": False,
         },
+    )
+
+
+def _read_only(request, draft, the_section: sections.Section, *, refused: bool):
+    """A section someone may see but not change (a parent, the school's record of their consent)."""
+    rows = next(s for s in summary.rows(draft) if s["key"] == the_section.key)
+    return render(
+        request,
+        "forms_ersa/read_only_section.html",
+        {
+            "draft": draft,
+            "section": the_section,
+            "answers": rows,
+            "refused": str(services.SENCO_ONLY_MESSAGE) if refused else "",
+            "back": reverse("forms_ersa:tasks", args=[draft.public_id]),
+        },
+        status=403 if refused else 200,
     )
 
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_user_language'),
-        ('cases', '0008_advice_document_category'),
+        ('cases', '0009_advice_document_category'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

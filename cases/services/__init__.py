@@ -46,6 +46,7 @@ from cases.services.intake import (
 )
 from cases.services.lifecycle import (
     case_transition,
+    end_exception,
     mark_request_complete,
     mark_request_incomplete,
     recompute_deadlines,
@@ -107,6 +108,7 @@ __all__ = [
     "refresh_deadline_statuses",
     "case_transition",
     "record_exception",
+    "end_exception",
     "mark_request_incomplete",
     "mark_request_complete",
     "add_involved_professional",

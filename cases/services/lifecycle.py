@@ -104,10 +104,18 @@ def refresh_deadline_statuses(*, today: date | None = None) -> int:
     sweep can never put back deadlines or a stage from before it; and one case never holds up the others.
     """
     today = today or selectors.today()
-    case_ids = list(
-        Deadline.objects.filter(status=statutory.DeadlineStatus.OPEN, due_on__lt=today)
-        .values_list("case_id", flat=True)
-        .distinct()
+    case_ids = set(
+        Deadline.objects.filter(status=statutory.DeadlineStatus.OPEN, due_on__lt=today).values_list(
+            "case_id", flat=True
+        )
+    )
+    # An ongoing absence can reach its 4 weeks after the deadline it covers was missed: look again each day.
+    case_ids |= set(
+        DeadlineException.objects.filter(
+            ends_on__isnull=True,
+            withdrawn_at__isnull=True,
+            case__deadlines__status=statutory.DeadlineStatus.MISSED,
+        ).values_list("case_id", flat=True)
     )
     for case_id in case_ids:
         with transaction.atomic():
@@ -183,12 +191,13 @@ def record_exception(
     case: Case,
     kind: str,
     starts_on: date,
-    ends_on: date,
+    ends_on: date | None,
     reason: str,
     by: User,
     codes: list[str] | None = None,
     ref: str = "",
 ) -> DeadlineException:
+    """Record a lawful exception; with no `ends_on` it is ongoing, and `end_exception` closes it later."""
     policy.require(by, "record_exception", case)
     if not reason.strip():
         raise ServiceError("Enter why the exception applies", field="reason")
@@ -202,7 +211,9 @@ def record_exception(
     try:
         statutory.validate_exception(recorded)
     except statutory.StatutoryError as error:
-        raise ServiceError(str(error), field="ends_on" if ends_on < starts_on else "kind") from None
+        raise ServiceError(
+            str(error), field="ends_on" if ends_on is not None and ends_on < starts_on else "kind"
+        ) from None
     with transaction.atomic():
         case = _lock(case, expected_version=None)
         exception = DeadlineException(
@@ -219,11 +230,48 @@ def record_exception(
         _timeline(
             case=case,
             kind=TimelineEvent.Kind.EXCEPTION,
-            summary=f"Exception recorded: {exception.get_kind_display()} ({starts_on:%-d %b %Y} to {ends_on:%-d %b %Y})",
+            summary=f"Exception recorded: {exception.get_kind_display()} ({_period(starts_on, ends_on)})",
             detail=reason,
             by=by,
             family=False,
         )
+        recompute_deadlines(case=case, by=by)
+    return exception
+
+
+def _period(starts_on: date, ends_on: date | None) -> str:
+    if ends_on is None:
+        return f"from {starts_on:%-d %b %Y}, ongoing"
+    return f"{starts_on:%-d %b %Y} to {ends_on:%-d %b %Y}"
+
+
+def end_exception(*, exception: DeadlineException, ends_on: date, by: User) -> DeadlineException:
+    """Close an ongoing exception on the day it ended; the deadlines it covered are worked out again."""
+    case = exception.case
+    policy.require(by, "record_exception", case)
+    if ends_on < exception.starts_on:
+        raise ServiceError(
+            f"The end date must be the same as or after the start date, {exception.starts_on:%-d %B %Y}",
+            field="ends_on",
+        )
+    if ends_on > selectors.today():
+        raise ServiceError("The end date must be today or in the past", field="ends_on")
+    with transaction.atomic():
+        case = _lock(case, expected_version=None)
+        exception = DeadlineException.objects.select_for_update().get(pk=exception.pk)
+        if exception.withdrawn_at is not None:
+            raise ServiceError("This exception was withdrawn, so it cannot be ended")
+        if exception.ends_on is not None:
+            raise ServiceError(f"This exception already ended on {exception.ends_on:%-d %B %Y}")
+        exception.ends_on = ends_on
+        _save_with_history(exception, by=by, reason="Exception ended")
+        summary = f"Exception ended: {exception.get_kind_display()} ({_period(exception.starts_on, ends_on)})"
+        try:
+            statutory.validate_exception(exception.as_recorded())
+        except statutory.StatutoryError as error:
+            # What happened is recorded as it happened; the law then decides it excuses nothing.
+            summary += f". {error} It does not excuse any time limit"
+        _timeline(case=case, kind=TimelineEvent.Kind.EXCEPTION, summary=summary, by=by, family=False)
         recompute_deadlines(case=case, by=by)
     return exception
 

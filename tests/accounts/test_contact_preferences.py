@@ -51,3 +51,38 @@ def test_only_staff_are_offered_the_daily_digest(login, parent, coordinator):
 def test_anonymous_people_are_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("typed", ["abc", "12ab"])
+def test_a_phone_number_that_is_not_one_is_refused_and_kept(login, parent, typed):
+    response = login(parent).post(URL, {"preferred_channel": "sms", "phone": typed, "postal_address": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_phone"' in html and "Enter a phone number in the correct format" in html
+    assert f'value="{typed}"' in html
+    parent.refresh_from_db()
+    assert parent.phone != typed
+
+
+def test_text_messages_need_a_mobile_not_a_landline(login, parent):
+    response = login(parent).post(
+        URL, {"preferred_channel": "sms", "phone": "0117 496 0511", "postal_address": ""}
+    )
+    assert response.status_code == 400
+    assert "Enter a UK mobile phone number for text messages, like 07700 900 982" in response.content.decode()
+
+
+def test_the_number_is_stored_in_one_format(login, parent):
+    login(parent).post(URL, {"preferred_channel": "sms", "phone": "+447700900982", "postal_address": ""})
+    parent.refresh_from_db()
+    assert parent.phone == "07700 900982"
+
+
+def test_the_service_refuses_a_landline_for_text_messages(parent):
+    from accounts import services
+
+    with pytest.raises(services.ServiceError) as refused:
+        services.update_contact_preferences(
+            user=parent, channel="sms", phone="0117 496 0511", postal_address=""
+        )
+    assert refused.value.field == "phone"

@@ -87,6 +87,15 @@ def world(council, other_council, school, coordinator, manager, business_support
         by=coordinator,
     )
 
+    services.record_exception(
+        case=case,
+        kind="personal_circumstances",
+        starts_on=today,
+        ends_on=None,
+        reason="Ongoing",
+        by=coordinator,
+    )
+
     deactivated = factories.staff(Role.COORDINATOR, council, full_name="Gone Coordinator")
     deactivated.is_active = False
     deactivated.save()
@@ -111,6 +120,10 @@ def world(council, other_council, school, coordinator, manager, business_support
         "deactivated": deactivated,
     }
     return World(case, other_case, document, staff_document, member, professional, users)
+
+
+def _ongoing(w) -> int:
+    return w.case.exceptions.get(ends_on__isnull=True).pk
 
 
 # (method, url) for every page in cases/urls.py.
@@ -147,6 +160,14 @@ PAGES = {
     ),
     "record_exception_get": ("get", lambda w: reverse("cases:record_exception", args=[w.case.reference])),
     "record_exception_post": ("post", lambda w: reverse("cases:record_exception", args=[w.case.reference])),
+    "end_exception_get": (
+        "get",
+        lambda w: reverse("cases:end_exception", args=[w.case.reference, _ongoing(w)]),
+    ),
+    "end_exception_post": (
+        "post",
+        lambda w: reverse("cases:end_exception", args=[w.case.reference, _ongoing(w)]),
+    ),
     "edit_child_get": ("get", lambda w: reverse("cases:edit_child", args=[w.case.reference])),
     "edit_child_post": ("post", lambda w: reverse("cases:edit_child", args=[w.case.reference])),
     "invite_to_case_get": ("get", lambda w: reverse("cases:invite_to_case", args=[w.case.reference])),
@@ -194,7 +215,16 @@ EXPECTED = {
     "anonymous": dict.fromkeys(PAGES, LOGIN),
     "coordinator": expect(EVERY_PAGE),
     "manager": expect(EVERY_PAGE - {"caseload"}),
-    "business_support": expect(EVERY_PAGE - {"caseload", "record_exception_get", "record_exception_post"}),
+    "business_support": expect(
+        EVERY_PAGE
+        - {
+            "caseload",
+            "record_exception_get",
+            "record_exception_post",
+            "end_exception_get",
+            "end_exception_post",
+        }
+    ),
     # Their own council's lists work for them; nothing of this council's case does.
     "other_council_coordinator": expect(LIST_PAGES),
     "other_council_manager": expect(LIST_PAGES - {"caseload"}),

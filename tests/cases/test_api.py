@@ -421,6 +421,18 @@ BAD_INPUTS = [
         {"secondary_need": "communication_interaction"}, ["secondary_need"], SAME_NEED, id="same-needs"
     ),
     pytest.param({"contacts": []}, ["contacts"], NO_CONTACT, id="empty-contacts"),
+    pytest.param(
+        {"child": {"postcode": "XYZ"}},
+        ["child", "postcode"],
+        "Enter a real UK postcode, like SW1A 1AA",
+        id="postcode",
+    ),
+    pytest.param(
+        {"contacts": [{"name": "Ngozi Okafor", "relationship": "mother", "phone": "abc"}]},
+        ["contacts", "0", "phone"],
+        "Enter their phone number in the correct format, like 01632 960 001 or 07700 900 982",
+        id="phone",
+    ),
 ]
 
 

@@ -105,3 +105,39 @@ def test_empty_files_are_refused():
 )
 def test_file_names_are_cleaned(name, expected):
     assert clean_filename(name, extension="pdf") == expected
+
+
+SCRIPT = b"#!/bin/sh\nrm -rf ~/\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "fake-report.pdf",
+            SCRIPT,
+            "The selected file is called fake-report.pdf, but it is not really a PDF: its content is plain text",
+        ),
+        ("photo.jpg", PDF, "it is not really a JPG picture: its content is a PDF"),
+        ("letter.docx", PNG, "it is not really a Word document (.docx): its content is a PNG picture"),
+        ("notes.txt", PDF, "it is not really plain text: its content is a PDF"),
+        ("run.sh", SCRIPT, "Files ending .sh are not accepted"),
+    ],
+)
+def test_a_file_whose_content_does_not_match_its_name_is_refused_saying_why(name, content, message):
+    with pytest.raises(
+        DocumentRejected, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")
+    ):
+        inspect_upload(SimpleUploadedFile(name, content), max_bytes=10_000)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored_name"),
+    [
+        ("Scan.JPEG", PNG, "Scan.png"),
+        ("notes", b"Plain words", "notes.txt"),
+        ("Report.PDF", PDF, "Report.pdf"),
+    ],
+)
+def test_a_name_in_other_words_or_without_an_extension_is_kept_by_its_content(name, content, stored_name):
+    assert inspect_upload(SimpleUploadedFile(name, content), max_bytes=10_000).clean_name == stored_name

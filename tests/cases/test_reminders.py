@@ -141,7 +141,7 @@ def test_every_statutory_deadline_has_a_default_reminder():
 
 def test_the_migrations_install_the_same_defaults():
     first = importlib.import_module("cases.migrations.0003_reminders")
-    advisers = importlib.import_module("cases.migrations.0007_advice_clock")
+    advisers = importlib.import_module("cases.migrations.0008_advice_clock")
     installed = list(first.DEFAULT_RULES) + [
         ("advice", offset, "adviser", template, escalate)
         for offset, template, escalate in advisers.ADVISER_RULES

@@ -992,3 +992,41 @@ def test_an_absence_too_short_to_count_excuses_nothing():
 def test_status_accepts_any_iterable_of_exceptions():
     exc = RecordedException(K.EARLY_YEARS_CLOSURE, date(2026, 3, 1), date(2026, 4, 30))
     assert deadline_status(FINAL, today=date(2026, 6, 1), exceptions=(e for e in [exc])) == S.EXCUSED
+
+
+# --- ongoing exceptions (no end date yet) ------------------------------------------------------------------
+
+
+def test_an_ongoing_exception_is_lawful_to_record_with_no_end():
+    validate_exception(RecordedException(K.PERSONAL_CIRCUMSTANCES, date(2026, 3, 1), None))
+    # An absence may be recorded the day it starts: its 4 weeks are judged once it has lasted them.
+    validate_exception(RecordedException(K.ABSENT_FROM_AREA, date(2026, 3, 1), None))
+
+
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        (date(2026, 5, 25), S.OPEN),  # not yet due: an exception never touches an open deadline
+        (date(2026, 6, 1), S.EXCUSED),  # missed while the exception is still going on
+    ],
+)
+def test_an_ongoing_exception_runs_to_today(today, status):
+    ongoing = RecordedException(K.PERSONAL_CIRCUMSTANCES, date(2026, 3, 1), None)
+    assert deadline_status(FINAL, today=today, exceptions=[ongoing]) == status
+
+
+def test_an_ongoing_exception_that_has_not_begun_excuses_nothing():
+    later = RecordedException(K.PERSONAL_CIRCUMSTANCES, date(2026, 7, 1), None)
+    assert deadline_status(FINAL, today=date(2026, 6, 1), exceptions=[later]) == S.MISSED
+
+
+def test_an_ongoing_absence_excuses_only_once_it_has_lasted_four_weeks():
+    absent = RecordedException(K.ABSENT_FROM_AREA, date(2026, 5, 20), None)
+    assert deadline_status(FINAL, today=date(2026, 6, 1), exceptions=[absent]) == S.MISSED  # 13 days so far
+    assert deadline_status(FINAL, today=date(2026, 6, 16), exceptions=[absent]) == S.EXCUSED  # 28 days
+    assert exception_applies(absent, FINAL, today=date(2026, 6, 16))
+
+
+def test_an_exception_closed_before_the_deadline_began_no_longer_excuses_it():
+    closed = RecordedException(K.PERSONAL_CIRCUMSTANCES, date(2025, 11, 1), date(2025, 12, 31))
+    assert deadline_status(FINAL, today=date(2026, 6, 1), exceptions=[closed]) == S.MISSED

@@ -111,3 +111,21 @@ def test_removed_evidence_is_hidden_not_deleted(client, council, pdf_upload):
         "report.pdf"
         not in client.get(reverse("forms_ersa:evidence", args=[draft.public_id])).content.decode()
     )
+
+
+def test_a_script_renamed_to_pdf_is_refused_saying_why_not_kept_as_text(client, council):
+    draft = start(client, council)
+    response = upload(
+        client,
+        draft,
+        file=SimpleUploadedFile(
+            "fake-report.pdf", b"#!/bin/sh\necho hello\n", content_type="application/pdf"
+        ),
+        kind="other",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and 'href="#id_file"' in html
+    assert "The selected file is called fake-report.pdf, but it is not really a PDF" in html
+    assert "its content is plain text" in html
+    assert not DraftEvidence.objects.exists()

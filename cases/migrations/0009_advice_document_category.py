@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_advice_clock'),
+        ('cases', '0008_advice_clock'),
     ]
 
     operations = [

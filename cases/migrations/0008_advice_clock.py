@@ -35,7 +35,7 @@ def remove_adviser_rules(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_request_details'),
+        ('cases', '0007_exception_may_be_ongoing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -86,6 +86,7 @@ class World:
     professional: object
     member: object
     people: dict
+    exception: object = None
 
 
 def _world(
@@ -144,7 +145,16 @@ def _world(
             full_name="Sam Senco",
         ),
     }
-    return World(case, document, professional, member, people)
+    # An ongoing exception, for the page that ends one.
+    exception = services.record_exception(
+        case=case,
+        kind="personal_circumstances",
+        starts_on=case.received_on,
+        ends_on=None,
+        reason="The family are in hospital with the child",
+        by=coordinator,
+    )
+    return World(case, document, professional, member, people, exception)
 
 
 @pytest.fixture
@@ -193,6 +203,11 @@ CASE_PAGES = {
     "record_exception": (
         "record_exception",
         lambda w: reverse("cases:record_exception", args=[w.case.reference]),
+        "get",
+    ),
+    "end_exception": (
+        "record_exception",
+        lambda w: reverse("cases:end_exception", args=[w.case.reference, w.exception.pk]),
         "get",
     ),
     "invite_to_case": (

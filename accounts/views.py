@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import invitations, selectors, services
+from accounts import invitations, selectors, services, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -82,6 +82,12 @@ class SignInView(_BadRequestOnErrors, auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A new sign-in starts the second step afresh (ehcp.middleware.SecondFactorMiddleware asks for it).
+        self.request.session.pop(two_factor.SESSION_KEY, None)
+        return response
 
 
 class ResetPasswordView(_BadRequestOnErrors, auth_views.PasswordResetView):

@@ -1,5 +1,6 @@
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from accounts import two_factor
 from accounts.security import idle_limit_seconds
 
 
@@ -79,3 +81,38 @@ class IdleTimeoutMiddleware:
             if last_seen is None or now - int(last_seen) >= LAST_SEEN_RESOLUTION_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+# Reachable between the password and the second factor: the second step itself, signing out, and files.
+SECOND_STEP_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/accounts/signed-out/", "/static/")
+
+
+class SecondFactorMiddleware:
+    """Nothing past the sign-in pages until the second step is done, by whatever door the password came in.
+
+    The session says how the second step went (accounts.two_factor.SESSION_KEY). A session without that note,
+    such as one the support admin's own sign-in page opened, is looked at once: someone who needs a second
+    factor, or has one, is sent to the second step; anyone else is noted as not needing it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not hasattr(request, "session"):
+            return self.get_response(request)
+        state = request.session.get(two_factor.SESSION_KEY)
+        if state is None:
+            state = two_factor.state_after_password(user)
+            if state is not None:
+                request.session[two_factor.SESSION_KEY] = state
+        if state is not None or request.path.startswith(SECOND_STEP_OPEN_PATHS):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "Finish signing in: enter the code from your authenticator app first."}, status=403
+            )
+        return HttpResponseRedirect(
+            f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
+        )

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "govuk_frontend_django",
     "core.apps.CoreConfig",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ehcp.middleware.IdleTimeoutMiddleware",
+    "ehcp.middleware.SecondFactorMiddleware",
     "ehcp.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -291,6 +295,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password-2026")
+# Demo only: someone who has not set up an authenticator app passes the second factor with DEMO_TOTP_CODE.
+# `make run` switches it on; a system check refuses to start with it when DEBUG is off (accounts.checks).
+DEMO_TOTP_BYPASS = env.bool("DEMO_TOTP_BYPASS", default=False)
+DEMO_TOTP_CODE = "000000"
+# Authenticator apps show this name beside the codes.
+OTP_TOTP_ISSUER = SERVICE_NAME
+RECOVERY_CODE_COUNT = 10
 
 LOGGING = {
     "version": 1,

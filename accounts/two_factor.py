@@ -126,6 +126,22 @@ def _check(*, user: User, device: TOTPDevice | None, code: str) -> tuple[str | N
     return None, WRONG_CODE
 
 
+def check_for_token(*, user: User, code: str) -> None:
+    """The API's token door asks for the same second factor as the sign-in pages."""
+    if state_after_password(user) is not None:
+        return
+    if not has_second_factor(user) and not settings.DEMO_TOTP_BYPASS:
+        raise ServiceError(
+            _(
+                "Set up two-factor sign-in on the website first, then send the code from your authenticator app"
+            ),
+            field="code",
+        )
+    if not _clean(code):
+        raise ServiceError(_("Enter the 6-digit code from your authenticator app as code"), field="code")
+    verify(user=user, code=code)
+
+
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -31,6 +31,7 @@ from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts import two_factor
 from cases import selectors, services, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
 from cases.models import (
@@ -261,7 +262,10 @@ class CaseFilterSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=workflow.STAGE_CHOICES, required=False, allow_blank=True)
     rag = serializers.ChoiceField(choices=RAG_CHOICES, required=False, allow_blank=True)
     school = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text="Only children whose current school or setting has this id."
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Only children whose current school or setting has this id.",
     )
     q = serializers.CharField(
         required=False,
@@ -632,9 +636,23 @@ class EmailAuthTokenSerializer(AuthTokenSerializer):
             )
         return super().run_validation(data)
 
+    code = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        write_only=True,
+        help_text="Staff, and anyone who has set up two-factor sign-in: the 6-digit code from the authenticator "
+        "app (or a recovery code).",
+    )
+
     def validate(self, attrs):
         attrs["username"] = attrs.get("username", "").strip().lower()
-        return super().validate(attrs)
+        attrs = super().validate(attrs)
+        try:  # the same second factor as the pages: a password alone opens no door
+            two_factor.check_for_token(user=attrs["user"], code=attrs.get("code", ""))
+        except services.ServiceError as refused:
+            raise serializers.ValidationError({"code": [refused.message]}) from None
+        return attrs
 
 
 class TokenRequestThrottle(SimpleRateThrottle):

@@ -327,3 +327,41 @@ def test_seed_demo_says_how_demo_staff_pass_the_second_factor(settings):
     settings.DEMO_TOTP_BYPASS = True
     command.print_second_factor()
     assert "anyone without an app set up enters 000000" in out.getvalue()
+
+
+# --- the API's token door -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def token_api():
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    cache.clear()
+    yield APIClient()
+    cache.clear()
+
+
+def test_a_password_alone_gets_staff_no_api_token(token_api, coordinator):
+    from rest_framework.authtoken.models import Token
+
+    device, _ = set_up_factor(coordinator)
+    body = {"username": coordinator.email, "password": factories.PASSWORD}
+    response = token_api.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"code": ["Enter the 6-digit code from your authenticator app as code"]}
+    wrong = token_api.post("/api/v1/auth/token/", {**body, "code": "000000"}, format="json")
+    assert wrong.status_code == 400 and "code" in wrong.json()
+    assert not Token.objects.exists()
+
+
+def test_staff_who_have_not_set_it_up_are_told_to_do_so_on_the_website(token_api, coordinator):
+    body = {"username": coordinator.email, "password": factories.PASSWORD}
+    response = token_api.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert "Set up two-factor sign-in on the website first" in response.json()["code"][0]
+
+
+def test_a_family_without_a_factor_gets_a_token_with_the_password(token_api, parent):
+    body = {"username": parent.email, "password": factories.PASSWORD}
+    assert token_api.post("/api/v1/auth/token/", body, format="json").status_code == 200

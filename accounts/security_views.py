@@ -214,3 +214,26 @@ def _qr_data_uri(uri: str) -> str:
 
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Too many wrong passwords: say when to try again, and that resetting the password is always open."""
+    from axes.helpers import get_cool_off
+    from django.utils import timezone
+    from django.utils.formats import time_format
+
+    cool_off = get_cool_off(request)
+    until = timezone.localtime(timezone.now() + cool_off)
+    minutes = max(1, round(cool_off.total_seconds() / 60))
+    message = _(
+        "There have been too many wrong passwords. Try again at %(time)s (in %(minutes)s minutes), "
+        "or reset your password."
+    ) % {"time": time_format(until, "H:i"), "minutes": minutes}
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "accounts/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -25,6 +25,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from accounts import two_factor  # noqa: E402
 from accounts.models import Role  # noqa: E402
 from cases.models import Case, TimelineEvent  # noqa: E402
 from forms_ersa.models import RequestDraft  # noqa: E402
@@ -69,6 +70,9 @@ def main() -> dict:
     def transition_click(i):
         client = Client()
         client.force_login(coordinator)
+        session = client.session  # signed in with the second factor too (as tests/conftest.py does)
+        session[two_factor.SESSION_KEY] = two_factor.VERIFIED
+        session.save()
         today = factories.datetime.date.today()
         form = {"on_0": today.day, "on_1": today.month, "on_2": today.year, "version": str(case.version)}
         url = f"/cases/{case.reference}/steps/start_assessment_decision/"

@@ -50,12 +50,12 @@ def test_api_answers_to_a_token_are_never_stored(coordinator, case):
     assert_no_store(api.get(f"/api/v1/cases/{case.reference}/"))
 
 
-def test_the_token_itself_is_never_stored(coordinator):
+def test_the_token_itself_is_never_stored(parent):
     from django.core.cache import cache
 
     cache.clear()
     response = APIClient().post(
-        "/api/v1/auth/token/", {"username": coordinator.email, "password": "correct-horse-battery-staple"}
+        "/api/v1/auth/token/", {"username": parent.email, "password": "correct-horse-battery-staple"}
     )
     assert response.status_code == 200
     assert_no_store(response)

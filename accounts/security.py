@@ -4,6 +4,9 @@ from django.conf import settings
 
 from accounts.models import COUNCIL_ROLES, Role
 
+# The session's note of the last request, in epoch seconds (written at most every 30 s by the idle middleware).
+LAST_SEEN_KEY = "last_seen"
+
 # People acting for a family: a longer idle time, and a second factor offered rather than required.
 FAMILY_SIDE_ROLES = frozenset({Role.PARENT, Role.YOUNG_PERSON, Role.SUPPORTER})
 

@@ -1,5 +1,6 @@
 """Thin views: parse the form, call a service or selector, render. Staff pages are 404 for everyone else."""
 
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from accounts.forms import (
     StaffForm,
 )
 from accounts.models import COUNCIL_ROLES
+from accounts.security import LAST_SEEN_KEY
 
 # The account is created here, so Django must be told which backend vouches for it.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -87,6 +89,7 @@ class SignInView(_BadRequestOnErrors, auth_views.LoginView):
         response = super().form_valid(form)
         # A new sign-in starts the second step afresh (ehcp.middleware.SecondFactorMiddleware asks for it).
         self.request.session.pop(two_factor.SESSION_KEY, None)
+        self.request.session[LAST_SEEN_KEY] = int(time.time())
         return response
 
 

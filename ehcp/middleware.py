@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from accounts import two_factor
-from accounts.security import idle_limit_seconds
+from accounts.security import LAST_SEEN_KEY, idle_limit_seconds
 
 
 class StaticAndGovukAssetsMiddleware(WhiteNoiseMiddleware):
@@ -32,7 +32,6 @@ class StaticAndGovukAssetsMiddleware(WhiteNoiseMiddleware):
 NO_STORE_PREFIXES = ("/request/", "/accounts/", "/api/")
 # Written at most this often, so a page view does not cost a session write every time.
 LAST_SEEN_RESOLUTION_SECONDS = 30
-LAST_SEEN_KEY = "last_seen"
 
 
 class NoStoreMiddleware:

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from ehcp.middleware import LAST_SEEN_KEY
+from accounts.security import LAST_SEEN_KEY
 
 pytestmark = pytest.mark.django_db
 

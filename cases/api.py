@@ -625,6 +625,14 @@ class EmailAuthTokenSerializer(AuthTokenSerializer):
         write_only=True,
         help_text="The account's email address (the field keeps DRF's name, `username`).",
     )
+    code = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        write_only=True,
+        help_text="Staff, and anyone who has set up two-factor sign-in: the 6-digit code from the authenticator "
+        "app (or a recovery code).",
+    )
     default_error_messages = {
         "invalid": _("Send a JSON object with the fields username (your email address) and password")
     }
@@ -635,15 +643,6 @@ class EmailAuthTokenSerializer(AuthTokenSerializer):
                 {api_settings.NON_FIELD_ERRORS_KEY: [self.error_messages["invalid"]]}, code="invalid"
             )
         return super().run_validation(data)
-
-    code = serializers.CharField(
-        required=False,
-        default="",
-        allow_blank=True,
-        write_only=True,
-        help_text="Staff, and anyone who has set up two-factor sign-in: the 6-digit code from the authenticator "
-        "app (or a recovery code).",
-    )
 
     def validate(self, attrs):
         attrs["username"] = attrs.get("username", "").strip().lower()

@@ -53,8 +53,10 @@ run: seed ## install, migrate, seed the demo data, then serve on http://127.0.0.
 	@echo
 	@echo "Open http://127.0.0.1:8000 and sign in with a demo login (listed by seed_demo, and in README.md)."
 	@echo "Every demo login's password is DEMO_PASSWORD: $(DEMO_PASSWORD) unless you set it. Stop with Ctrl+C."
+	@echo "Staff are asked for a code from an authenticator app after the password: in this demo (DEMO_TOTP_BYPASS,"
+	@echo "which only works with DEBUG on) enter 000000, or set up a real app from the link in the header."
 	@echo
-	$(MANAGE) runserver 127.0.0.1:8000
+	DJANGO_DEBUG=true DEMO_TOTP_BYPASS=true $(MANAGE) runserver 127.0.0.1:8000
 
 # Tests always run Celery tasks eagerly, even when REDIS_URL is set (REDIS_URL alone would switch eager off and
 # make web tests wait for a worker); the worker tier test starts its own worker with eager off.

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import security_views, views
 
 app_name = "accounts"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     # POST only (Django's LogoutView); the "Sign out" button in the header posts here.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signed-out/", security_views.session_ended, name="session_ended"),
+    path("keep-alive/", security_views.keep_alive, name="keep_alive"),
+    path("two-factor/", security_views.second_step, name="two_factor"),
+    path("two-factor/set-up/", security_views.setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", security_views.recovery_codes, name="two_factor_recovery_codes"),
+    path("staff/<int:user_id>/two-factor/reset/", security_views.reset, name="two_factor_reset"),
     path("password-reset/", views.ResetPasswordView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.ResetPasswordDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views.ResetPasswordConfirmView.as_view(), name="password_reset_confirm"),

@@ -1,5 +1,6 @@
 """Thin views: parse the form, call a service or selector, render. Staff pages are 404 for everyone else."""
 
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import invitations, selectors, services
+from accounts import invitations, selectors, services, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -29,6 +30,7 @@ from accounts.forms import (
     StaffForm,
 )
 from accounts.policy import role_may
+from accounts.security import LAST_SEEN_KEY
 
 # The account is created here, so Django must be told which backend vouches for it.
 MODEL_BACKEND = "accounts.auth.EmailBackend"
@@ -82,6 +84,13 @@ class SignInView(_BadRequestOnErrors, auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A new sign-in starts the second step afresh (ehcp.middleware.SecondFactorMiddleware asks for it).
+        self.request.session.pop(two_factor.SESSION_KEY, None)
+        self.request.session[LAST_SEEN_KEY] = int(time.time())
+        return response
 
 
 class ResetPasswordView(_BadRequestOnErrors, auth_views.PasswordResetView):

@@ -6,6 +6,7 @@ through `cases.services`. Serializers here parse and shape JSON only: the rules 
 """
 
 import hashlib
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +27,10 @@ from rest_framework.fields import get_error_detail
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts import two_factor
 from accounts.policy import role_may
 from cases import policy, selectors, services, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
@@ -45,6 +48,9 @@ from cases.models import (
 )
 from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer, permission
 from core.validators import normalise_uk_phone, normalise_uk_postcode
+
+# The largest id a database column holds (64-bit signed); a bigger one is refused as input, not sent to SQL.
+MAX_ID = 2**63 - 1
 
 # Requests typed in from a letter or email, or sent by another system; the online form has its own route.
 API_ROUTES = [(r.value, r.label) for r in (RequestRoute.LETTER, RequestRoute.EMAIL, RequestRoute.API)]
@@ -277,7 +283,10 @@ class CaseFilterSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=workflow.STAGE_CHOICES, required=False, allow_blank=True)
     rag = serializers.ChoiceField(choices=RAG_CHOICES, required=False, allow_blank=True)
     school = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only children whose current school or setting has this id."
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Only children whose current school or setting has this id.",
     )
     q = serializers.CharField(
         required=False,
@@ -637,10 +646,33 @@ class EmailAuthTokenSerializer(AuthTokenSerializer):
         write_only=True,
         help_text="The account's email address (the field keeps DRF's name, `username`).",
     )
+    code = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        write_only=True,
+        help_text="Staff, and anyone who has set up two-factor sign-in: the 6-digit code from the authenticator "
+        "app (or a recovery code).",
+    )
+    default_error_messages = {
+        "invalid": _("Send a JSON object with the fields username (your email address) and password")
+    }
+
+    def run_validation(self, data=serializers.empty):
+        if data is None:  # a JSON body of `null`: DRF would answer "No data provided", naming no field
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [self.error_messages["invalid"]]}, code="invalid"
+            )
+        return super().run_validation(data)
 
     def validate(self, attrs):
         attrs["username"] = attrs.get("username", "").strip().lower()
-        return super().validate(attrs)
+        attrs = super().validate(attrs)
+        try:  # the same second factor as the pages: a password alone opens no door
+            two_factor.check_for_token(user=attrs["user"], code=attrs.get("code", ""))
+        except services.ServiceError as refused:
+            raise serializers.ValidationError({"code": [refused.message]}) from None
+        return attrs
 
 
 class TokenRequestThrottle(SimpleRateThrottle):
@@ -650,7 +682,9 @@ class TokenRequestThrottle(SimpleRateThrottle):
     rate = "10/minute"
 
     def get_cache_key(self, request, view):
-        account = str(request.data.get("username", "")).strip().lower()
+        # The body may be any JSON (false, a list): only an object names an account; the rest count per address.
+        data = request.data if isinstance(request.data, Mapping) else {}
+        account = str(data.get("username", "")).strip().lower()
         ident = account or self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(ident.encode()).hexdigest()}
 

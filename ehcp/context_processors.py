@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Organisation, OrganisationKind
+from accounts.security import idle_limit_seconds
 from ehcp.navigation import navigation_for
 
 
@@ -37,4 +38,7 @@ def service(request):
         # Lazy: pages that never show the header (downloads, API) pay nothing.
         "council_name": SimpleLazyObject(lambda: _council_name(user)),
         "navigation": navigation_for(user, request.path) if user is not None else [],
+        # For the warning shown before an idle session ends (accounts.security decides how long).
+        "idle_seconds": idle_limit_seconds(user) if getattr(user, "is_authenticated", False) else 0,
+        "idle_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
     }

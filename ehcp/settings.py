@@ -4,6 +4,7 @@ With nothing set the app runs on SQLite with Celery tasks executed eagerly, so `
 With DATABASE_URL and REDIS_URL it runs on PostgreSQL with a real Celery worker and beat.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -39,6 +40,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_htmx",
     "govuk_frontend_django",
     "core.apps.CoreConfig",
@@ -58,11 +63,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ehcp.middleware.IdleTimeoutMiddleware",
+    "ehcp.middleware.SecondFactorMiddleware",
+    "ehcp.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the "try again at" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ehcp.urls"
@@ -90,10 +100,24 @@ FORM_RENDERER = "core.forms.GovUKFormRenderer"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the `make run` default) has one writer at a time. A transaction that reads first and writes later
+    # cannot wait for the lock, so two simultaneous writes would give one of them "database is locked". Taking
+    # the write lock when the transaction begins, and waiting for it, serialises them as PostgreSQL's row locks
+    # do. WAL lets pages keep reading while someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT_SECONDS", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while the account or the address is locked out (django-axes).
+    "accounts.backends.LockoutBackend",
     "accounts.auth.EmailBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -255,13 +279,48 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Signed out after this long without a request: staff (who can see every child of a council) sooner than families.
+SESSION_IDLE_MINUTES_STAFF = env.int("SESSION_IDLE_MINUTES_STAFF", default=30)
+SESSION_IDLE_MINUTES_FAMILY = env.int("SESSION_IDLE_MINUTES_FAMILY", default=120)
+# How long before the end the page warns (with a button to stay signed in), where JavaScript runs.
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
+# Behind a TLS-terminating proxy: the header it sets to "https" (e.g. HTTP_X_FORWARDED_PROTO); empty trusts none.
+_proxy_header = env.str(
+    "SECURE_PROXY_SSL_HEADER", default="HTTP_X_FORWARDED_PROTO" if SESSION_COOKIE_SECURE else ""
+)
+SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# The container health check calls /healthz/ over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Lockout on every password door (the sign-in page, the support admin's, the API token): after this many wrong
+# passwords in a row for one account, or from one address, both are refused until the cool-off has passed. A
+# wrong try during the lock does not extend it, so a stranger cannot keep someone out for long.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.security_views.locked_out"
+AXES_USERNAME_CALLABLE = "accounts.backends.username_from"
+AXES_VERBOSE = False
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password-2026")
+# Demo only: someone who has not set up an authenticator app passes the second factor with DEMO_TOTP_CODE.
+# `make run` switches it on; a system check refuses to start with it when DEBUG is off (accounts.checks).
+DEMO_TOTP_BYPASS = env.bool("DEMO_TOTP_BYPASS", default=False)
+DEMO_TOTP_CODE = "000000"
+# Authenticator apps show this name beside the codes.
+OTP_TOTP_ISSUER = SERVICE_NAME
+RECOVERY_CODE_COUNT = 10
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 
@@ -24,6 +25,31 @@ def fast_password_hashing():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     hashers.get_hashers.cache_clear()
     hashers.get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def force_login_passes_the_second_factor():
+    """`client.force_login` stands for a finished sign-in, the second factor included (as it skips the password).
+
+    Tests of the second step sign in through the pages instead.
+    """
+    from django.test.client import ClientMixin
+
+    from accounts import two_factor
+    from accounts.security import LAST_SEEN_KEY
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[two_factor.SESSION_KEY] = two_factor.VERIFIED
+        session[LAST_SEEN_KEY] = int(time.time())  # as the sign-in page notes it
+        session.save()
+
+    ClientMixin.force_login = force_login
+    yield
+    ClientMixin.force_login = original
 
 
 @pytest.fixture

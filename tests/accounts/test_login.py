@@ -26,6 +26,11 @@ def test_signing_in_with_email_and_password_goes_to_the_home_page_for_the_role(c
 
     assert response.status_code == 302
     assert response.url == reverse("home")
+    # Staff pass the second step next (tests/accounts/test_two_factor.py), then land on their home page.
+    assert client.get(reverse("home")).url == f"{reverse('accounts:two_factor')}?next=%2F"
+    session = client.session
+    session["second_factor"] = "verified"
+    session.save()
     assert client.get(reverse("home")).url == reverse("cases:caseload")
 
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -125,7 +126,19 @@ def login(page, live_server, user, password: str = PASSWORD) -> None:
         problem = page.locator(".govuk-error-summary")
         detail = problem.inner_text() if problem.count() else page.title()
         pytest.fail(f"Signing in as {user.email} through {login_path} did not leave the login page: {detail}")
+    if reverse("accounts:two_factor") in page.url:
+        # Staff: the second step, passed as the demo passes it (demo_second_factor below); the set-up and code
+        # pages themselves are driven in test_two_factor.py.
+        page.locator('input[name="code"]').fill(settings.DEMO_TOTP_CODE)
+        page.locator('form:has(input[name="code"]) [type="submit"]').click()
+        page.wait_for_url(lambda address: reverse("accounts:two_factor") not in address)
     page.wait_for_load_state("load")
+
+
+@pytest.fixture(autouse=True)
+def demo_second_factor(settings):
+    """Signing in as staff passes the second step with the demo code, unless a test switches it off."""
+    settings.DEMO_TOTP_BYPASS = True
 
 
 def wait_for_component(page, module: str) -> None:

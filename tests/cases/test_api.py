@@ -623,9 +623,14 @@ def test_transition_on_another_councils_case_is_404(as_user, coordinator, other_
 # --- token --------------------------------------------------------------------------------------------------
 
 
-def test_token_by_email_and_password_authenticates_the_api(api, coordinator, case, no_throttle_history):
+def test_token_by_email_password_and_code_authenticates_the_api(api, coordinator, case, no_throttle_history):
+    from tests.accounts.test_two_factor import fresh_code, set_up_factor
+
+    device, _ = set_up_factor(coordinator)
     response = api.post(
-        TOKEN_URL, {"username": "Laura@Council.example", "password": factories.PASSWORD}, format="json"
+        TOKEN_URL,
+        {"username": "Laura@Council.example", "password": factories.PASSWORD, "code": fresh_code(device)},
+        format="json",
     )
 
     assert response.status_code == 200

@@ -511,6 +511,26 @@ class Command(BaseCommand):
                 who += f" ({', '.join(where)})"
             self.stdout.write(f"  {str(labels.get(user.role, user.role)):<20} {user.email:<{width}}  {who}")
         self.stdout.write("")
+        self.print_second_factor()
+
+    def print_second_factor(self) -> None:
+        """Staff sign-ins ask for a code from an authenticator app after the password: say how the demo passes."""
+        self.stdout.write(
+            "Second factor: council staff and administrators enter a code from an authenticator app."
+        )
+        if settings.DEMO_TOTP_BYPASS:
+            self.stdout.write(
+                f"  Demo: DEMO_TOTP_BYPASS is on, so anyone without an app set up enters {settings.DEMO_TOTP_CODE}."
+            )
+        else:
+            self.stdout.write(
+                f"  `make run` turns on DEMO_TOTP_BYPASS (with DEBUG), so demo staff enter {settings.DEMO_TOTP_CODE};"
+            )
+            self.stdout.write(
+                "  without it, each sets up an authenticator app on first sign-in (QR code and key)."
+            )
+        self.stdout.write("  A service with DEBUG off refuses to start with DEMO_TOTP_BYPASS on.")
+        self.stdout.write("")
 
 
 def _org_name(user: User) -> str:

@@ -52,10 +52,7 @@ def main() -> int:
     name = f"ehcp_bench_{args.size}"
     env = {**os.environ, "DATABASE_URL": page_bench.with_database(url, name), "DJANGO_DEBUG": "0"}
     if not args.reuse:
-        print(f"== {args.size:,} cases: creating {name}", flush=True)
-        page_bench.recreate_database(url, name)
-        page_bench.run([page_bench.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-        page_bench.run([page_bench.PYTHON, "manage.py", "seed_scale", "--cases", str(args.size)], env)
+        page_bench.seed(url, args.size, env)  # drop, create, migrate, seed_scale, VACUUM ANALYZE
     else:
         # The reminder tables (and their default rules) come with cases 0003: bring an older database up to date.
         page_bench.run([page_bench.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)

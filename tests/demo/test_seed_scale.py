@@ -22,7 +22,7 @@ from cases import selectors, services, statutory, workflow
 from cases.models import Case, Deadline, DeadlineException, TimelineEvent
 
 COUNCIL = "Replayshire County Council"
-CASES = 300
+CASES = 200
 # Every date a transition can stamp on the case, the stage, and what closing the case records.
 CASE_FIELDS = (
     "stage",

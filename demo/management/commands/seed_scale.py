@@ -1,14 +1,16 @@
 """`python manage.py seed_scale --cases N [--council NAME]`: realistic volume for benchmarks.
 
-Each case's life is simulated in memory (the workflow's own `check()` validates every step, so no case is in
-a state the service could not have produced), then written in batches of `--batch` cases, one transaction each:
-COPY on PostgreSQL, bulk_create / bulk_create_with_history elsewhere (see `Rows`).
+A documented fast path, not the services: each case's life is planned as dated steps and replayed in memory on an
+unsaved `Case` (`workflow.check` allows every step, `apply_transition` stamps it as `services.case_transition`
+does, `DeadlineBook` keeps the deadline rows as `services.recompute_deadlines` does after every step), then written
+in batches of `--batch` cases, one transaction each: COPY on PostgreSQL, bulk_create / bulk_create_with_history
+elsewhere (see `Rows`). tests/demo/test_seed_scale.py replays every case of a small seed through the services and
+finds the same stage, dates and deadline rows; bench/README.md says more.
 
 * stages in the proportions of a mature service (most cases are issued plans; a few thousand in assessment at
   50,000) with received dates spread over six years;
-* deadline rows exactly as `recompute_deadlines` would have left them after those steps: computed by
-  `cases.statutory`, statuses from `deadline_status` with the recorded exceptions, rows the law stopped
-  asking for (past review cycles) kept as cancelled, and `next_due_on` / `next_deadline_code` as
+* deadline rows computed by `cases.statutory` (statuses from `deadline_status` with the recorded exceptions), rows
+  the law stopped asking for kept as the service keeps them, and `next_due_on` / `next_deadline_code` as
   `_update_next_due` sets them;
 * timeline events for every step (the services' wording), team changes, exceptions and notes;
 * history rows (simple-history) for the audited models, attributed to the staff member who acted and dated when

@@ -1,14 +1,16 @@
 """`python manage.py seed_scale --cases N [--council NAME]`: realistic volume for benchmarks.
 
-Each case's life is simulated in memory (the workflow's own `check()` validates every step, so no case is in
-a state the service could not have produced), then written in batches of `--batch` cases, one transaction each:
-COPY on PostgreSQL, bulk_create / bulk_create_with_history elsewhere (see `Rows`).
+A documented fast path, not the services: each case's life is planned as dated steps and replayed in memory on an
+unsaved `Case` (`workflow.check` allows every step, `apply_transition` stamps it as `services.case_transition`
+does, `DeadlineBook` keeps the deadline rows as `services.recompute_deadlines` does after every step), then written
+in batches of `--batch` cases, one transaction each: COPY on PostgreSQL, bulk_create / bulk_create_with_history
+elsewhere (see `Rows`). tests/demo/test_seed_scale.py replays every case of a small seed through the services and
+finds the same stage, dates and deadline rows; bench/README.md says more.
 
 * stages in the proportions of a mature service (most cases are issued plans; a few thousand in assessment at
   50,000) with received dates spread over six years;
-* deadline rows exactly as `recompute_deadlines` would have left them after those steps: computed by
-  `cases.statutory`, statuses from `deadline_status` with the recorded exceptions, rows the law stopped
-  asking for (past review cycles) kept as cancelled, and `next_due_on` / `next_deadline_code` as
+* deadline rows computed by `cases.statutory` (statuses from `deadline_status` with the recorded exceptions), rows
+  the law stopped asking for kept as the service keeps them, and `next_due_on` / `next_deadline_code` as
   `_update_next_due` sets them;
 * timeline events for every step (the services' wording), team changes, exceptions and notes;
 * history rows (simple-history) for the audited models, attributed to the staff member who acted and dated when
@@ -832,50 +834,31 @@ class Command(BaseCommand):
                 return previous
             return coordinator
 
-        # Replay the steps through the workflow's own guard, as case_transition applies them.
-        state = dict(INITIAL_STATE)
-        # Deadline rows by (code, ref): the spec as last computed and whether the law still asks for it.
-        seen: dict[tuple[str, str], statutory.Deadline] = {}
-
-        def compute() -> list[statutory.Deadline]:
-            dates = statutory.CaseDates(
-                received_on=received,
-                date_of_birth=dob,
-                **{k: v for k, v in state.items() if k not in ("stage", "closure_reason")},
-            )
-            return statutory.compute_deadlines(dates)
+        # Replay the steps on an unsaved Case: the workflow's own guard decides whether each step could be taken,
+        # its Transition says what it stamps, `selectors.case_facts` and `Case.statutory_dates` read the case as
+        # the services do, and the deadline rows are kept as recompute_deadlines keeps them after every step.
+        sim = Case(
+            received_on=received, coordinator_id=coordinator.pk if coordinator else None, **INITIAL_STATE
+        )
+        sim.child = Child(date_of_birth=dob)
+        book = DeadlineBook(today=today)
+        book.recompute(sim)  # logging the request
 
         specialists_added = False
         for index, (name, day, reason) in enumerate(plan.steps):
             when = on(day)
             actor = coordinator_on(day) or staff.manager
-            step = TRANSITIONS[name]
-            facts = workflow.CaseFacts(
-                stage=state["stage"],
-                received_on=received,
-                draft_served_on=state["draft_served_on"],
-                family_responded_on=state["family_responded_on"],
-                final_issued_on=state["final_issued_on"],
-                last_review_meeting_on=state["last_review_meeting_on"],
-                has_coordinator=coordinator is not None,
+            step = workflow.check(
+                name,
+                facts=selectors.case_facts(sim),
+                role=Role.COORDINATOR,
+                on=when,
+                today=today,
+                reason=reason,
             )
-            workflow.check(name, facts=facts, role=Role.COORDINATOR, on=when, today=today, reason=reason)
-            if name == "complete_annual_review":
-                # The review cycle's rows stop being asked for here: recompute_deadlines cancels them.
-                for spec in compute():
-                    seen[(spec.code.value, spec.ref)] = spec
-            before = state["stage"]
-            if step.sets_date:
-                state[step.sets_date] = when
-            for flag, value in step.sets_flags:
-                state[flag] = value
-            if step.target is not None:
-                state["stage"] = step.target
-                if step.target in workflow.CLOSED_STAGES:
-                    state["closed_on"] = when
-                    state["closure_reason"] = reason
-            if name == "complete_annual_review":
-                state["next_review_meeting_on"] = None
+            before = workflow.Stage(sim.stage)
+            apply_transition(sim, step, on=when, reason=reason)
+            book.recompute(sim)
             versions += 1
             summary = step.label
             if step.target is not None and step.target != before:
@@ -896,8 +879,8 @@ class Command(BaseCommand):
                         f"{specialist.full_name} joined the team as specialist",
                         actor,
                     )
-        if plan.stage != state["stage"]:
-            raise CommandError(f"Simulated case ended at {state['stage']}, not {plan.stage}")
+        if plan.stage != sim.stage:
+            raise CommandError(f"Simulated case ended at {sim.stage}, not {plan.stage}")
         current = coordinator or staff.manager
         if rng.random() < 0.03:
             supporter = rng.choice(staff.supporters)
@@ -907,17 +890,12 @@ class Command(BaseCommand):
                 day, TimelineEvent.Kind.TEAM, f"{supporter.full_name} joined the team as supporter", current
             )
 
-        final = compute()
-        cancelled = dict(seen)
-        for spec in final:
-            cancelled.pop((spec.code.value, spec.ref), None)
-
-        # A lawful exception for some of the late decisions, so KPIs have breaches "with exceptions" too.
-        recorded_exceptions = []
+        # A lawful exception for some of the late decisions, so KPIs have breaches "with exceptions" too
+        # (recorded after the steps, as record_exception does: it recomputes the deadlines once more).
         exceptions = []
         late = [
             spec
-            for spec in final
+            for spec in statutory.compute_deadlines(sim.statutory_dates())
             if spec.code in EXCUSABLE and statutory.deadline_status(spec, today=today) == MISSED
         ]
         if late and rng.random() < 0.25:
@@ -925,7 +903,6 @@ class Command(BaseCommand):
             kind = rng.choice(EXCEPTION_KINDS)
             starts = spec.starts_on + timedelta(days=rng.randint(7, 30))
             ends = starts + timedelta(days=rng.randint(28, 60))
-            recorded_exceptions.append(statutory.RecordedException(kind=kind, starts_on=starts, ends_on=ends))
             recorded_at = self.at(min(ends, today), rng)
             reason = EXCEPTION_REASONS[kind]
             exceptions.append(
@@ -950,22 +927,15 @@ class Command(BaseCommand):
                 family=False,
                 when=recorded_at,
             )
-            versions += 1
+            book.recompute(
+                sim, exceptions=[statutory.RecordedException(kind=kind, starts_on=starts, ends_on=ends)]
+            )
 
-        # Deadline rows as recompute_deadlines leaves them, and the case's nearest pending one.
-        deadlines = []
-        nearest = None
-        for spec in final:
-            status = statutory.deadline_status(spec, today=today, exceptions=recorded_exceptions)
-            met_on = spec.met_on
-            if spec.kind == WINDOW and met_on is None and status == statutory.DeadlineStatus.MET:
-                met_on = spec.due_on
-            deadlines.append(_deadline_row(spec, status.value, met_on, created, current))
-            key = (spec.due_on, spec.code.value)
-            if met_on is None and status in PENDING and (nearest is None or key < nearest):
-                nearest = key
-        for spec in cancelled.values():
-            deadlines.append(_deadline_row(spec, CANCELLED, spec.met_on, created, current))
+        deadlines = [
+            {"code": code, "ref": ref, **row, "_by": current.pk, "_at": created}
+            for (code, ref), row in book.rows.items()
+        ]
+        nearest = book.next_due()
 
         # Notes: the everyday work between the statutory steps, more of it the longer the case has run.
         years = end_day / 365
@@ -984,8 +954,7 @@ class Command(BaseCommand):
             "primary_need": primary,
             "secondary_need": secondary,
             "summary": summary,
-            **state,
-            "stage": state["stage"].value,
+            **{name: getattr(sim, name) for name in INITIAL_STATE},
             "next_due_on": nearest[0] if nearest else None,
             "next_deadline_code": nearest[1] if nearest else "",
             "version": versions,
@@ -997,31 +966,79 @@ class Command(BaseCommand):
         return Built(child, contacts, case, team, deadlines, exceptions, events)
 
 
-def _deadline_row(spec: statutory.Deadline, status: str, met_on, created, by: User) -> dict:
-    return {
-        "code": spec.code.value,
-        "ref": spec.ref,
-        "kind": spec.kind.value,
-        "starts_on": spec.starts_on,
-        "due_on": spec.due_on,
-        "met_on": met_on,
-        "status": status,
-        "_by": by.pk,
-        "_at": created,
-    }
+# The fast path's two copies of service code, kept to the letter of the service and proved equal to it by
+# tests/demo/test_seed_scale.py (which replays every seeded case through the services): what case_transition does to
+# the case beyond what its Transition declares, and how recompute_deadlines keeps rows. Everything else is decided
+# by cases.workflow (check, TRANSITIONS) and cases.statutory (compute_deadlines, deadline_status).
 
 
+def apply_transition(case: Case, step: workflow.Transition, *, on: date, reason: str) -> None:
+    """What `services.case_transition` does to the case once `workflow.check` allowed the step."""
+    if step.sets_date:
+        setattr(case, step.sets_date, on)
+    for flag, value in step.sets_flags:
+        setattr(case, flag, value)
+    if step.target is not None:
+        case.stage = step.target.value
+        if step.target in workflow.CLOSED_STAGES:
+            case.closed_on = on
+            case.closure_reason = reason
+    if step.name == "start_annual_review":
+        case.review_notice_sent_on = case.review_advice_circulated_on = None
+        case.review_report_on = case.review_decided_on = None
+    if step.name == "complete_annual_review":
+        case.last_review_meeting_on = case.next_review_meeting_on or on
+
+
+class DeadlineBook:
+    """A case's deadline rows in memory, kept as `services.recompute_deadlines` keeps them in the database."""
+
+    def __init__(self, *, today: date):
+        self.today = today
+        self.rows: dict[tuple[str, str], dict] = {}
+
+    def recompute(self, case: Case, *, exceptions: list[statutory.RecordedException] = ()) -> None:
+        seen = set()
+        for spec in statutory.compute_deadlines(case.statutory_dates()):
+            key = (spec.code.value, spec.ref)
+            seen.add(key)
+            status = statutory.deadline_status(spec, today=self.today, exceptions=exceptions).value
+            met_on = spec.met_on
+            if spec.kind == WINDOW and met_on is None and status == MET:
+                met_on = spec.due_on
+            self.rows[key] = {
+                "kind": spec.kind.value,
+                "starts_on": spec.starts_on,
+                "due_on": spec.due_on,
+                "met_on": met_on,
+                "status": status,
+            }
+        for key, row in self.rows.items():
+            if key in seen or row["met_on"] is not None or row["status"] == CANCELLED:
+                continue
+            held = case.last_review_meeting_on
+            if key[0] == statutory.DeadlineCode.ANNUAL_REVIEW and held and held >= row["starts_on"]:
+                row["met_on"] = held
+                row["status"] = MET if held <= row["due_on"] else MISSED.value
+            else:
+                row["status"] = CANCELLED
+
+    def next_due(self) -> tuple[date, str] | None:
+        """(due_on, code) of the nearest deadline still to meet, as `_update_next_due` picks it."""
+        pending = [
+            (row["due_on"], code)
+            for (code, _), row in self.rows.items()
+            if row["met_on"] is None and row["status"] != CANCELLED
+        ]
+        return min(pending, default=None)
+
+
+# Every case field a transition stamps (its date and flags), the stage and the closure, as a new request has them.
 INITIAL_STATE = {
-    "stage": Stage.REQUEST_RECEIVED,
-    "assessment_decided_on": None,
-    "assessment_agreed": None,
-    "issue_decided_on": None,
-    "plan_to_be_issued": None,
-    "draft_served_on": None,
-    "family_responded_on": None,
-    "final_issued_on": None,
+    "stage": Stage.REQUEST_RECEIVED.value,
+    **{t.sets_date: None for t in TRANSITIONS.values() if t.sets_date},
+    **{flag: None for t in TRANSITIONS.values() for flag, _ in t.sets_flags},
     "last_review_meeting_on": None,
-    "next_review_meeting_on": None,
     "closed_on": None,
     "closure_reason": "",
 }
@@ -1045,5 +1062,5 @@ EXCEPTION_REASONS = {
 }
 MISSED = statutory.DeadlineStatus.MISSED
 CANCELLED = statutory.DeadlineStatus.CANCELLED.value
-PENDING = frozenset({statutory.DeadlineStatus.OPEN, statutory.DeadlineStatus.MISSED})
+MET = statutory.DeadlineStatus.MET.value
 WINDOW = statutory.DeadlineKind.WINDOW

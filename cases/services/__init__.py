@@ -45,6 +45,7 @@ from cases.services.intake import (
     validate_child_age,
 )
 from cases.services.lifecycle import (
+    apply_transition,
     case_transition,
     end_exception,
     mark_request_complete,
@@ -73,6 +74,7 @@ from cases.services.team import (
 from core.errors import ServiceError, StaleVersion
 
 __all__ = [
+    "apply_transition",
     "ServiceError",
     "StaleVersion",
     "next_reference",

@@ -125,6 +125,29 @@ def refresh_deadline_statuses(*, today: date | None = None) -> int:
     return len(case_ids)
 
 
+def apply_transition(case: Case, step: workflow.Transition, *, on: date, reason: str = "") -> None:
+    """What a step the workflow allowed does to the case's own fields (not saved here).
+
+    One definition, used by `case_transition` and by the scale seed's fast path, so a seeded case is exactly what
+    the service would have made.
+    """
+    if step.sets_date:
+        setattr(case, step.sets_date, on)
+    for flag, value in step.sets_flags:
+        setattr(case, flag, value)
+    if step.target is not None:
+        case.stage = step.target.value
+        if step.target in workflow.CLOSED_STAGES:
+            case.closed_on = on
+            case.closure_reason = reason
+    if step.name == "start_annual_review":
+        # A new cycle: the last cycle's steps stay on its deadline rows, not on the case.
+        case.review_notice_sent_on = case.review_advice_circulated_on = None
+        case.review_report_on = case.review_decided_on = None
+    if step.name == "complete_annual_review":
+        case.last_review_meeting_on = case.next_review_meeting_on or on
+
+
 def case_transition(
     *,
     case: Case,
@@ -149,21 +172,7 @@ def case_transition(
         except workflow.TransitionRefused as refused:
             raise ServiceError(str(refused), field=refused.field) from None
         before = case.stage
-        if transition.sets_date:
-            setattr(case, transition.sets_date, on)
-        for flag, value in transition.sets_flags:
-            setattr(case, flag, value)
-        if transition.target is not None:
-            case.stage = transition.target.value
-            if transition.target in workflow.CLOSED_STAGES:
-                case.closed_on = on
-                case.closure_reason = reason
-        if transition.name == "start_annual_review":
-            # A new cycle: the last cycle's steps stay on its deadline rows, not on the case.
-            case.review_notice_sent_on = case.review_advice_circulated_on = None
-            case.review_report_on = case.review_decided_on = None
-        if transition.name == "complete_annual_review":
-            case.last_review_meeting_on = case.next_review_meeting_on or on
+        apply_transition(case, transition, on=on, reason=reason)
         case.version += 1
         _save_with_history(case, by=by, reason=transition.label)
         summary = transition.label

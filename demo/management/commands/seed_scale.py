@@ -36,7 +36,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
-from cases import selectors, statutory, workflow
+from cases import selectors, services, statutory, workflow
 from cases.models import (
     Case,
     CaseReferenceCounter,
@@ -973,21 +973,8 @@ class Command(BaseCommand):
 
 
 def apply_transition(case: Case, step: workflow.Transition, *, on: date, reason: str) -> None:
-    """What `services.case_transition` does to the case once `workflow.check` allowed the step."""
-    if step.sets_date:
-        setattr(case, step.sets_date, on)
-    for flag, value in step.sets_flags:
-        setattr(case, flag, value)
-    if step.target is not None:
-        case.stage = step.target.value
-        if step.target in workflow.CLOSED_STAGES:
-            case.closed_on = on
-            case.closure_reason = reason
-    if step.name == "start_annual_review":
-        case.review_notice_sent_on = case.review_advice_circulated_on = None
-        case.review_report_on = case.review_decided_on = None
-    if step.name == "complete_annual_review":
-        case.last_review_meeting_on = case.next_review_meeting_on or on
+    """What `services.case_transition` does to the case once `workflow.check` allowed the step: the service's own."""
+    services.apply_transition(case, step, on=on, reason=reason)
 
 
 class DeadlineBook:

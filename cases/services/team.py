@@ -154,16 +154,20 @@ def add_team_member(
     with transaction.atomic():
         # The team changes one change at a time, as the coordinator's allocation does.
         case = _lock(case, expected_version=None)
-        member = _add_member(
-            case=case, user=user, organisation_id=organisation.pk if organisation else None, role=role, by=by
-        )
-        who = user.full_name if user else organisation.name
-        _timeline(
-            case=case,
-            kind=TimelineEvent.Kind.TEAM,
-            summary=f"{who} joined the team as {TeamRole(role).label.lower()}",
-            by=by,
-        )
+        member = _join(case=case, role=role, by=by, user=user, organisation=organisation)
+    return member
+
+
+def _join(
+    *, case, role, by, user=None, organisation=None, why: str = "", family: bool = True
+) -> CaseTeamMember:
+    """A new membership and the timeline entry that says so (the caller holds the transaction)."""
+    member = _add_member(
+        case=case, user=user, organisation_id=organisation.pk if organisation else None, role=role, by=by
+    )
+    who = user.full_name if user else organisation.name
+    summary = f"{who} joined the team as {TeamRole(role).label.lower()}" + (f": {why}" if why else "")
+    _timeline(case=case, kind=TimelineEvent.Kind.TEAM, summary=summary, by=by, family=family)
     return member
 
 
@@ -307,16 +311,8 @@ def grant_case_access(
                 current.ends_on = None
                 _save_with_history(current, by=by, reason=reason)
             return current
-        member = _add_member(
-            case=case, user=user, organisation_id=organisation.pk if organisation else None, role=role, by=by
-        )
-        who = user.full_name if user else organisation.name
-        _timeline(
-            case=case,
-            kind=TimelineEvent.Kind.TEAM,
-            summary=f"{who} joined the team as {TeamRole(role).label.lower()}: {reason}",
-            by=by,
-            family=False,
+        member = _join(
+            case=case, role=role, by=by, user=user, organisation=organisation, why=reason, family=False
         )
     return member
 

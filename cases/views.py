@@ -46,9 +46,28 @@ def _safe_next(request, *, default: str):
     return default
 
 
+def _case_page(reference: str) -> str:
+    return reverse("cases:detail", kwargs={"reference": reference})
+
+
 def _apply_service_error(form, error: services.ServiceError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def _form_page(request, *, form, template: str, context: dict, save, done):
+    """The shape of every form page: GET shows it; a valid POST calls `save(data)`; a refusal lands on its field,
+    keeping what was typed; success shows `done(result)` (a message and where to go next) and goes there."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            message, target = done(result)
+            messages.success(request, message)
+            return redirect(target)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
 def _list_page(request, *, title, template, rows, form, extra=None):
@@ -249,29 +268,24 @@ def transition(request, reference, name):
     step = workflow.TRANSITIONS.get(name)
     if step is None or step not in _transitions_for(request.user, case, selectors.case_facts(case)):
         raise Http404
+    case_page = reverse("cases:detail", kwargs={"reference": case.reference})
     form = TransitionForm(
         request.POST or None, transition=step, initial={"on": selectors.today(), "version": case.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_transition(
-                case=case,
-                name=name,
-                by=request.user,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(request, _("%(step)s: done.") % {"step": step.label})
-            return redirect("cases:detail", reference=case.reference)
-    return render(
+    return _form_page(
         request,
-        "cases/transition.html",
-        {"form": form, "case": case, "step": step},
-        status=400 if form.errors else 200,
+        form=form,
+        template="cases/transition.html",
+        context={"case": case, "step": step},
+        save=lambda data: services.case_transition(
+            case=case,
+            name=name,
+            by=request.user,
+            on=data["on"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        done=lambda _result: (_("%(step)s: done.") % {"step": step.label}, case_page),
     )
 
 
@@ -363,23 +377,18 @@ def download_document(request, reference, document_id):
 def withdraw_document(request, reference, document_id):
     document = selectors.document_for(user=request.user, reference=reference, document_id=document_id)
     _allowed(request, "withdraw_document", document.case)
-    form = WithdrawDocumentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_document(document=document, reason=form.cleaned_data["reason"], by=request.user)
-        except services.ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has been withdrawn. It is kept in the case history.") % {"name": document.name},
-            )
-            return redirect("cases:detail", reference=reference)
-    return render(
+    return _form_page(
         request,
-        "cases/withdraw_document.html",
-        {"form": form, "case": document.case, "document": document},
-        status=400 if form.errors else 200,
+        form=WithdrawDocumentForm(request.POST or None),
+        template="cases/withdraw_document.html",
+        context={"case": document.case, "document": document},
+        save=lambda data: services.withdraw_document(
+            document=document, reason=data["reason"], by=request.user
+        ),
+        done=lambda _result: (
+            _("%(name)s has been withdrawn. It is kept in the case history.") % {"name": document.name},
+            _case_page(reference),
+        ),
     )
 
 
@@ -388,30 +397,23 @@ def withdraw_document(request, reference, document_id):
 def record_exception(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "record_exception", case)
-    form = ExceptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_exception(
-                case=case,
-                kind=data["kind"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                reason=data["reason"],
-                by=request.user,
-            )
-        except services.ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(
-                request, _("Exception recorded. Deadlines it covers now show as excused if missed.")
-            )
-            return redirect("cases:detail", reference=reference)
-    return render(
+    return _form_page(
         request,
-        "cases/record_exception.html",
-        {"form": form, "case": case},
-        status=400 if form.errors else 200,
+        form=ExceptionForm(request.POST or None),
+        template="cases/record_exception.html",
+        context={"case": case},
+        save=lambda data: services.record_exception(
+            case=case,
+            kind=data["kind"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+            by=request.user,
+        ),
+        done=lambda _result: (
+            _("Exception recorded. Deadlines it covers now show as excused if missed."),
+            _case_page(reference),
+        ),
     )
 
 
@@ -423,22 +425,18 @@ def end_exception(request, reference, exception_id: int):
     exception = get_object_or_404(
         case.exceptions, pk=exception_id, withdrawn_at__isnull=True, ends_on__isnull=True
     )
-    form = EndExceptionForm(request.POST or None, starts_on=exception.starts_on, today=selectors.today())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_exception(exception=exception, ends_on=form.cleaned_data["ends_on"], by=request.user)
-        except services.ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(
-                request, _("Exception ended. The deadlines it covered have been worked out again.")
-            )
-            return redirect("cases:detail", reference=reference)
-    return render(
+    return _form_page(
         request,
-        "cases/end_exception.html",
-        {"form": form, "case": case, "exception": exception},
-        status=400 if form.errors else 200,
+        form=EndExceptionForm(request.POST or None, starts_on=exception.starts_on, today=selectors.today()),
+        template="cases/end_exception.html",
+        context={"case": case, "exception": exception},
+        save=lambda data: services.end_exception(
+            exception=exception, ends_on=data["ends_on"], by=request.user
+        ),
+        done=lambda _result: (
+            _("Exception ended. The deadlines it covered have been worked out again."),
+            _case_page(reference),
+        ),
     )
 
 
@@ -447,25 +445,18 @@ def end_exception(request, reference, exception_id: int):
 def add_team_member(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "manage_team", case)
-    form = TeamMemberForm(request.POST or None, council_id=case.council_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_team_member(
-                case=case, user=form.cleaned_data["user"], role=form.cleaned_data["role"], by=request.user
-            )
-        except services.ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has joined the case team.") % {"name": form.cleaned_data["user"].full_name},
-            )
-            return redirect("cases:detail", reference=reference)
-    return render(
+    return _form_page(
         request,
-        "cases/add_team_member.html",
-        {"form": form, "case": case},
-        status=400 if form.errors else 200,
+        form=TeamMemberForm(request.POST or None, council_id=case.council_id),
+        template="cases/add_team_member.html",
+        context={"case": case},
+        save=lambda data: services.add_team_member(
+            case=case, user=data["user"], role=data["role"], by=request.user
+        ),
+        done=lambda member: (
+            _("%(name)s has joined the case team.") % {"name": member.user.full_name},
+            _case_page(reference),
+        ),
     )
 
 
@@ -506,19 +497,18 @@ def add_professional(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "record_professionals", case)
     form = InvolvedProfessionalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.add_involved_professional(case=case, details=form.details(), by=request.user)
-        except services.ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(request, _("%(name)s is recorded as already involved.") % {"name": person.name})
-            return redirect("cases:detail", reference=reference)
-    return render(
+    return _form_page(
         request,
-        "cases/add_professional.html",
-        {"form": form, "case": case},
-        status=400 if form.errors else 200,
+        form=form,
+        template="cases/add_professional.html",
+        context={"case": case},
+        save=lambda _data: services.add_involved_professional(
+            case=case, details=form.details(), by=request.user
+        ),
+        done=lambda person: (
+            _("%(name)s is recorded as already involved.") % {"name": person.name},
+            _case_page(reference),
+        ),
     )
 
 
@@ -544,21 +534,15 @@ def edit_child(request, reference):
     form = EditChildForm(
         request.POST or None, initial=initial, council_id=case.council_id, received_on=case.received_on
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_child_details(
-                case=case,
-                details=form.child_details(),
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ServiceError as error:
-            _apply_service_error(form, error)
-        else:
-            messages.success(request, _("The child's details have been updated."))
-            return redirect("cases:detail", reference=reference)
-    return render(
-        request, "cases/edit_child.html", {"form": form, "case": case}, status=400 if form.errors else 200
+    return _form_page(
+        request,
+        form=form,
+        template="cases/edit_child.html",
+        context={"case": case},
+        save=lambda data: services.update_child_details(
+            case=case, details=form.child_details(), by=request.user, expected_version=data["version"]
+        ),
+        done=lambda _result: (_("The child's details have been updated."), _case_page(reference)),
     )
 
 

@@ -412,6 +412,7 @@ def case_panel(case: Case, user: User) -> dict | None:
         "score": score,
         "may_plan": policy.can(user, "plan_advice", case, known_in_scope=True),
         "may": {
-            "withdraw_advice_request": policy.can(user, "withdraw_advice_request", case, known_in_scope=True)
+            action: policy.can(user, action, case, known_in_scope=True)
+            for action in ("withdraw_advice_request", "record_exception")
         },
     }

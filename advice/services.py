@@ -215,7 +215,11 @@ def request_advice(
     if professional_id is not None:
         professional = case_selectors.professional_for(case=case, professional_id=professional_id)
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("child", "coordinator").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("child", "coordinator")
+            .get(pk=case.pk)
+        )
         if selectors.open_request_exists(case=case, kind=kind, asked_user=asked_user, asked_team=asked_team):
             raise ServiceError("This person or service has already been asked for this advice", field="asked")
         request = AdviceRequest(

@@ -412,6 +412,8 @@ class ExceptionForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Say what happened. This is kept for the SEN2 return and any tribunal"),
     )
+    # One request for advice's own time limit (reg 8(2)): its deadline ref, from the link on that request.
+    ref = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60)
 
     def clean(self):
         data = super().clean()

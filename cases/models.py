@@ -193,6 +193,9 @@ class Case(models.Model):
         _("secondary area of need"), max_length=30, choices=AreaOfNeed.choices, blank=True
     )
     summary = models.TextField(_("reason for the request"), blank=True)
+    # In their own words, from the request: section A of the plan starts from these, and advisers read them first.
+    child_views = models.TextField(_("the child's or young person's views"), blank=True)
+    family_views = models.TextField(_("the parent's or carer's views"), blank=True)
     # Each named agency the family was asked about (forms_ersa FormSettings.share_agencies) as {"key", "name",
     # "agreed"}, in the words they saw. Empty for a request logged by staff, where consent is recorded on paper.
     share_consent = models.JSONField(_("agreed to share with"), default=list, blank=True)

@@ -439,6 +439,8 @@ class RequestSummary:
     primary_need: str
     secondary_need: str
     summary: str
+    child_views: str = ""
+    family_views: str = ""
 
 
 def request_summary(*, case: Case, user: User) -> RequestSummary | None:
@@ -451,6 +453,8 @@ def request_summary(*, case: Case, user: User) -> RequestSummary | None:
         primary_need=case.get_primary_need_display(),
         secondary_need=case.get_secondary_need_display(),
         summary=case.summary,
+        child_views=case.child_views,
+        family_views=case.family_views,
     )
 
 
@@ -509,3 +513,12 @@ def filed_document(*, case_id: int, name: str, include_withdrawn: bool = False) 
     if not include_withdrawn:
         qs = qs.filter(withdrawn_at__isnull=True)
     return qs.first()
+
+
+def advice_deadline(*, case: Case, ref: str):
+    """One request for advice's deadline row and who was asked (its clock's label), or None."""
+    row = case.deadlines.filter(code=statutory.DeadlineCode.ADVICE, ref=ref).first()
+    if row is None:
+        return None
+    row.asked = case.advice_clocks.filter(ref=ref).values_list("label", flat=True).first() or ""
+    return row

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
-from cases import family_words, panels, policy, selectors, services, workflow
+from cases import family_words, panels, policy, selectors, services, statutory, workflow
 from cases.forms import (
     AllocateForm,
     CaseFilterForm,
@@ -397,11 +397,16 @@ def withdraw_document(request, reference, document_id):
 def record_exception(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "record_exception", case)
+    ref = (request.POST.get("ref") or request.GET.get("ref") or "").strip()
+    # An exception to one request for advice's time limit (a missed appointment, say) names that request.
+    advice_deadline = selectors.advice_deadline(case=case, ref=ref) if ref else None
+    if ref and advice_deadline is None:
+        raise Http404
     return _form_page(
         request,
-        form=ExceptionForm(request.POST or None),
+        form=ExceptionForm(request.POST or None, initial={"ref": ref}),
         template="cases/record_exception.html",
-        context={"case": case},
+        context={"case": case, "advice_deadline": advice_deadline},
         save=lambda data: services.record_exception(
             case=case,
             kind=data["kind"],
@@ -409,6 +414,8 @@ def record_exception(request, reference):
             ends_on=data["ends_on"],
             reason=data["reason"],
             by=request.user,
+            codes=[statutory.DeadlineCode.ADVICE.value] if advice_deadline else None,
+            ref=ref if advice_deadline else "",
         ),
         done=lambda _result: (
             _("Exception recorded. Deadlines it covers now show as excused if missed."),

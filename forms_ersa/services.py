@@ -528,6 +528,8 @@ def intake_for(draft: RequestDraft, *, account: User | None, today: date) -> cas
         primary_need=areas[0] if areas else "",
         secondary_need=areas[1] if len(areas) > 1 else "",
         summary=_summary(draft),
+        child_views=((draft.answers or {}).get("views") or {}).get("child_views", ""),
+        family_views=((draft.answers or {}).get("views") or {}).get("parent_views", ""),
         coordinator=allocation.coordinator,
         coordinator_fallback=True,
         also=tuple(also),

@@ -134,6 +134,8 @@ class Intake:
     primary_need: str = ""
     secondary_need: str = ""
     summary: str = ""
+    child_views: str = ""
+    family_views: str = ""
     coordinator: User | None = None
     # False: a coordinator who cannot take the case is refused (staff chose them). True: the case goes to the
     # coordinator with the lightest open caseload instead (a rule chose them, and nobody is there to ask).
@@ -259,6 +261,8 @@ def _open_case(*, intake: Intake, coordinator: User | None, by: User | None) -> 
         primary_need=intake.primary_need,
         secondary_need=intake.secondary_need,
         summary=intake.summary,
+        child_views=intake.child_views,
+        family_views=intake.family_views,
         coordinator=coordinator,
         created_by=by,
     )

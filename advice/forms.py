@@ -311,3 +311,13 @@ class ReuseForm(GovUKForm):
         self.fields["document"].choices = [("", _("Choose a document on the case"))] + [
             (str(d.pk), f"{d.name} ({d.get_category_display()})") for d in documents
         ]
+
+
+class AttachmentForm(GovUKForm):
+    file = forms.FileField(
+        label=_("Attach a report"),
+        help_text=_(
+            "PDF, Word, a picture or plain text, smaller than 20 MB. It is kept with the case, not shown to the family until the council shares your advice"
+        ),
+        error_messages={"required": _("Select a file to attach")},
+    )

@@ -247,6 +247,22 @@ class AdviceSubmission(models.Model):
         return self.submitted_at is not None
 
 
+class AdviceAttachment(models.Model):
+    """A report the adviser attached to their advice (checked like the request's uploads), filed with the case."""
+
+    request = models.ForeignKey(AdviceRequest, on_delete=models.PROTECT, related_name="attachments")
+    document = models.OneToOneField("cases.CaseDocument", on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.document_id} to {self.request_id}"
+
+
 class AdviceNeed(models.Model):
     """A need the adviser found, by area of need, with its evidence: section B (C for health, D for social care)."""
 

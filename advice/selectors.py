@@ -416,3 +416,7 @@ def case_panel(case: Case, user: User) -> dict | None:
             for action in ("withdraw_advice_request", "record_exception")
         },
     }
+
+
+def attachments_of(*, request: AdviceRequest) -> list:
+    return list(request.attachments.select_related("document").order_by("added_at", "id"))

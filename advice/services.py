@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from advice import checks, definitions, ras, selectors
 from advice.models import (
+    AdviceAttachment,
     AdviceNeed,
     AdviceOutcome,
     AdviceProvision,
@@ -34,6 +35,7 @@ from advice.models import (
 from cases import policy, workflow
 from cases import selectors as case_selectors
 from cases import services as case_services
+from cases.documents import DocumentRejected, inspect_upload
 from cases.models import Case, CaseDocument, TeamRole
 from core.errors import ServiceError, StaleVersion
 from core.pdf import render_pdf
@@ -581,6 +583,34 @@ def save_advice(
             request.version += 1
             _save(request, by=by, reason="Advice started")
     return draft
+
+
+def attach_report(*, request: AdviceRequest, upload, by: User) -> AdviceAttachment:
+    """A report or assessment attached to the advice, checked like every upload and kept from the family until
+    the council shares the advice."""
+    try:
+        inspected = inspect_upload(upload)
+    except DocumentRejected as rejected:
+        raise ServiceError(str(rejected), field="file") from None
+    with transaction.atomic():
+        request = _locked(request)
+        _require_adviser(request, by)
+        if request.status in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN):
+            raise ServiceError("This request is closed: nothing more can be added to it")
+        document = case_services.file_document(
+            case=request.case,
+            name=inspected.clean_name,
+            content=upload,
+            category=CaseDocument.Category.ADVICE,
+            content_type=inspected.content_type,
+            by=by,
+            description=f"Attached to the {request.get_kind_display().lower()} by {by.full_name}"[:300],
+            visible_to_family=False,
+            timeline_summary=f"Report attached to the {request.get_kind_display().lower()}: {inspected.clean_name}",
+        )
+        attachment = AdviceAttachment(request=request, document=document, added_by=by)
+        _save(attachment, by=by)
+    return attachment
 
 
 def _with_id(item: dict) -> dict:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/<int:request_id>/withdraw/", views.withdraw, name="withdraw"),
     path("requests/<int:request_id>/levels/", views.ras_levels, name="ras"),
     path("requests/<int:request_id>/check/", views.check, name="check"),
+    path("requests/<int:request_id>/attach/", views.attach, name="attach"),
     path("requests/<int:request_id>/correct/", views.correct, name="correct"),
     path("requests/<int:request_id>/list/<slug:list_key>/", views.items, name="items"),
     path("requests/<int:request_id>/part/<slug:part_key>/", views.part, name="part"),

@@ -83,6 +83,7 @@ def request_detail(request, request_id: int):
             "request_summary": case_selectors.request_summary(case=case, user=request.user),
             "documents": case_selectors.documents_for(case=case, user=request.user),
             "others": selectors.other_advice(request=advice_request, user=request.user),
+            "attachments": selectors.attachments_of(request=advice_request),
             "advisers": [
                 row
                 for row in selectors.case_requests(case=case, user=request.user)
@@ -612,3 +613,30 @@ def share(request, submission_id: int):
         raise Http404 from None
     messages.success(request, _("The advice is shared with the family."))
     return redirect("advice:plan", reference=sent.request.case.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attach(request, request_id: int):
+    advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    if not _is_adviser(advice_request, request.user):
+        raise Http404
+    form = advice_forms.AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attached = services.attach_report(
+                request=advice_request, upload=form.cleaned_data["file"], by=request.user
+            )
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request, _("%(name)s is attached to your advice.") % {"name": attached.document.name}
+            )
+            return redirect("advice:request", request_id=advice_request.pk)
+    return render(
+        request,
+        "advice/attach.html",
+        {"advice_request": advice_request, "case": advice_request.case, "form": form},
+        status=_status(request, 200, form),
+    )

@@ -158,3 +158,20 @@ def test_others_get_not_found(client, asked, who, council, other_council, parent
     if who != "business_support":
         assert client.get(reverse("advice:request", args=[asked.pk])).status_code == 404
         assert client.get(reverse("advice:plan", args=[asked.case.reference])).status_code == 404
+
+
+def test_a_report_is_attached_checked_like_any_upload_and_kept_from_the_family(client, asked, ep):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(ep)
+    url = reverse("advice:attach", args=[asked.pk])
+    disguised = SimpleUploadedFile("report.pdf", b"#!/bin/sh\necho hello\n", content_type="application/pdf")
+    refused = client.post(url, {"file": disguised})
+    assert refused.status_code == 400
+    assert "not really a PDF" in refused.text
+    report = SimpleUploadedFile("wisc-report.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert client.post(url, {"file": report}).status_code == 302
+    page = client.get(reverse("advice:request", args=[asked.pk]))
+    assert "wisc-report.pdf" in page.text
+    document = asked.attachments.get().document
+    assert (document.category, document.visible_to_family) == ("advice", False)

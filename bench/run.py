@@ -1,10 +1,10 @@
 """Page benchmarks at realistic volume: `make bench` (or `.venv/bin/python bench/run.py [--sizes 1000,5000]`).
 
 For each size: drop and create the database `ehcp_bench_<size>` (`--prefix` names it otherwise) on the PostgreSQL
-server in DATABASE_URL, run `migrate` and `seed_scale --cases <size>` against it, then time the pages in a fresh process with Django's test
-client (server time only: no network, no browser). After seeding (and before measuring a reused database) it
-runs `VACUUM ANALYZE`, so the planner statistics and visibility map are those of a database in use, not of one
-just bulk-loaded. Writes the table to bench/RESULTS.md.
+server in DATABASE_URL, run `migrate` and `seed_scale --cases <size>` against it, then time the pages in a fresh
+process with Django's test client (server time only: no network, no browser). After seeding (and before measuring
+a reused database) it runs `VACUUM ANALYZE`, so the planner statistics and visibility map are those of a database in
+use, not of one just bulk-loaded. Writes the table to bench/RESULTS.md.
 
 Budget (from the issues): caseload and case pages, a specialist's inbox of about 30 open requests for advice and a
 case page with 12 advices sent, each under 50 ms and under 15 queries at 50,000 cases, with the same number of

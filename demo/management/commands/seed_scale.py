@@ -15,7 +15,10 @@ finds the same stage, dates and deadline rows; bench/README.md says more.
 * timeline events for every step (the services' wording), team changes, exceptions and notes;
 * history rows (simple-history) for the audited models, attributed to the staff member who acted and dated when
   they acted, unless --no-history;
-* one coordinator per 120 cases, so a coordinator has a typical caseload of about 90-100 open cases.
+* one coordinator per 120 cases, so a coordinator has a typical caseload of about 90-100 open cases;
+* specialist advice on every case the council agreed to assess (`demo.scale_advice`): requests with their clocks
+  and `advice` deadline rows (the clocks sit on the simulated case, so `DeadlineBook` keeps those rows too), the
+  advice sent with its items and RAS levels, and each case's current RAS score.
 """
 
 import math
@@ -455,8 +458,8 @@ def _plain(value, is_json: bool):
 
 class Command(BaseCommand):
     help = (
-        "Seed N synthetic cases for benchmarks: children, contacts, cases, team, deadlines, exceptions and "
-        "timeline, with history rows for the audited models (simple-history, attributed to the acting staff "
+        "Seed N synthetic cases for benchmarks: children, contacts, cases, team, deadlines, exceptions, "
+        "timeline and specialist advice (requests, advice sent, RAS scores), with history rows for the audited models (simple-history, attributed to the acting staff "
         "member). Batches of --batch cases, each in one transaction; on PostgreSQL rows are written with COPY "
         "(about 4 million rows for 50,000 cases), elsewhere with bulk_create / bulk_create_with_history. "
         "--no-history skips the history rows of this synthetic data. Re-running adds N more cases."

@@ -51,21 +51,31 @@ def requests_for(*, user: User) -> QuerySet[AdviceRequest]:
 
 
 def inbox(*, user: User) -> list[AdviceRequest]:
-    """Open requests for this adviser (or their service, unallocated), nearest due date first."""
-    if not policy.role_may(user, "view_advice_inbox"):
+    """Open requests for this adviser (or their service, unallocated), nearest due date first.
+
+    The same requests as `requests_for` narrowed to the ones asked of this person (council staff included), read
+    without its join to the services' leads: the services they lead come first as a short list of ids, so the
+    database can use the request indexes and needs no DISTINCT over the wide rows the page shows.
+    """
+    if not policy.role_may(user, "view_advice_inbox") or not user.is_active:
         return []
-    rows = (
-        requests_for(user=user)
-        .filter(status__in=OPEN_STATUSES)
+    led = list(AdviceTeam.objects.filter(leads=user).values_list("pk", flat=True))
+    asked = Q(asked_user=user) | Q(allocated_to=user)
+    if led:
+        asked |= Q(asked_team_id__in=led)
+    council = policy.council_of(user)
+    scope = (
+        Q(case__council_id=council.pk)
+        if council is not None
+        else Q(case__in=case_selectors.cases_for(user=user))
+    )
+    return list(
+        AdviceRequest.objects.filter(asked, scope, status__in=OPEN_STATUSES)
         .select_related(
             "case", "case__child", "case__coordinator", "asked_team", "asked_user", "allocated_to"
         )
         .order_by("due_on", "sent_on", "id")
     )
-    if policy.council_of(user) is not None:
-        # Council staff's inbox is their own: requests they were asked, not every request of the council.
-        rows = rows.filter(Q(asked_user=user) | Q(allocated_to=user) | Q(asked_team__leads=user))
-    return list(rows)
 
 
 def request_for(*, user: User, request_id: int) -> AdviceRequest:

@@ -51,21 +51,31 @@ def requests_for(*, user: User) -> QuerySet[AdviceRequest]:
 
 
 def inbox(*, user: User) -> list[AdviceRequest]:
-    """Open requests for this adviser (or their service, unallocated), nearest due date first."""
-    if not policy.role_may(user, "view_advice_inbox"):
+    """Open requests for this adviser (or their service, unallocated), nearest due date first.
+
+    The same requests as `requests_for` narrowed to the ones asked of this person (council staff included), read
+    without its join to the services' leads: the services they lead come first as a short list of ids, so the
+    database can use the request indexes and needs no DISTINCT over the wide rows the page shows.
+    """
+    if not policy.role_may(user, "view_advice_inbox") or not user.is_active:
         return []
-    rows = (
-        requests_for(user=user)
-        .filter(status__in=OPEN_STATUSES)
+    led = list(AdviceTeam.objects.filter(leads=user).values_list("pk", flat=True))
+    asked = Q(asked_user=user) | Q(allocated_to=user)
+    if led:
+        asked |= Q(asked_team_id__in=led)
+    council = policy.council_of(user)
+    scope = (
+        Q(case__council_id=council.pk)
+        if council is not None
+        else Q(case__in=case_selectors.cases_for(user=user))
+    )
+    return list(
+        AdviceRequest.objects.filter(asked, scope, status__in=OPEN_STATUSES)
         .select_related(
             "case", "case__child", "case__coordinator", "asked_team", "asked_user", "allocated_to"
         )
         .order_by("due_on", "sent_on", "id")
     )
-    if policy.council_of(user) is not None:
-        # Council staff's inbox is their own: requests they were asked, not every request of the council.
-        rows = rows.filter(Q(asked_user=user) | Q(allocated_to=user) | Q(asked_team__leads=user))
-    return list(rows)
 
 
 def request_for(*, user: User, request_id: int) -> AdviceRequest:
@@ -145,8 +155,28 @@ class RequestRow:
         return self.days_left is not None and self.days_left < 0 and self.request.is_open
 
 
-def case_requests(*, case: Case, user: User) -> list[RequestRow]:
-    """Every request for advice on a case with its state, days left and latest submitted advice; fixed queries."""
+# The current RAS score's columns, and its scheme's, read as columns of the requests' query on the case page.
+_SCORE_FIELDS = (
+    "id",
+    "scheme_id",
+    "scored_on",
+    "points",
+    "band",
+    "annual_amount",
+    "setting_type",
+    "profile",
+    "explanation",
+    "disagreements",
+    "is_current",
+    "created_at",
+)
+_SCHEME_FIELDS = ("name", "effective_from", "council_id")
+
+
+def case_requests(*, case: Case, user: User, with_score: bool = False) -> list[RequestRow]:
+    """Every request for advice on a case with its state, days left and latest submitted advice; fixed queries.
+
+    `with_score` also reads the case's current RAS score in the same query (see `case_panel`)."""
     if not policy.can(user, "view_advice", case, known_in_scope=True):
         return []
     # The latest version sent, as columns of the same query (a case page budget: no query per request).
@@ -163,6 +193,15 @@ def case_requests(*, case: Case, user: User) -> list[RequestRow]:
         )
         .order_by("sent_on", "id")
     )
+    if with_score:
+        # One row for the whole case, not correlated with the request: the database reads it once per query.
+        score = RasScore.objects.filter(case=case, is_current=True)
+        requests = requests.annotate(
+            **{f"ras_{name}": Subquery(score.values(name)[:1]) for name in _SCORE_FIELDS},
+            **{
+                f"ras_scheme_{name}": Subquery(score.values(f"scheme__{name}")[:1]) for name in _SCHEME_FIELDS
+            },
+        )
     if policy.council_of(user) is None:
         # Advisers and families see other advice only once it is sent, and the family only what was shared.
         requests = requests.exclude(status=RequestStatus.WITHDRAWN)
@@ -397,13 +436,28 @@ def pdf_context(*, submission: AdviceSubmission) -> dict:
     }
 
 
+def _score_of(request: AdviceRequest, *, case: Case) -> RasScore | None:
+    """The current score read with `case_requests(with_score=True)`, as the model `current_score` returns."""
+    if getattr(request, "ras_id", None) is None:
+        return None
+    scheme = RasScheme(
+        id=request.ras_scheme_id,
+        **{name: getattr(request, f"ras_scheme_{name}") for name in _SCHEME_FIELDS},
+    )
+    columns = {name: getattr(request, f"ras_{name}") for name in _SCORE_FIELDS if name != "scheme_id"}
+    score = RasScore(case=case, scheme=scheme, **columns)
+    score._state.adding = False
+    return score
+
+
 def case_panel(case: Case, user: User) -> dict | None:
     """The advice part of the case page: every request's state and days left, and the RAS suggestion."""
     if not policy.can(user, "view_advice", case, known_in_scope=True):
         return None
-    rows = case_requests(case=case, user=user)
-    # No advice sent yet, no score to look for.
-    score = current_score(case=case, user=user) if any(row.latest for row in rows) else None
+    may_see_score = policy.can(user, "view_ras", case, known_in_scope=True)
+    rows = case_requests(case=case, user=user, with_score=may_see_score)
+    # No advice sent yet, no score to show (what `current_score` reads, taken from the requests' query).
+    score = _score_of(rows[0].request, case=case) if may_see_score and any(r.latest for r in rows) else None
     if not rows and score is None and not policy.can(user, "plan_advice", case, known_in_scope=True):
         return None
     return {

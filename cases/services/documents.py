@@ -160,8 +160,8 @@ def withdraw_document(*, document: CaseDocument, reason: str, by: User) -> CaseD
     return document
 
 
-@transaction.atomic(savepoint=False)
 def log_access(*, user: User, case: Case, action: str, path: str = "") -> None:
+    # One INSERT is atomic on its own; a transaction around it would add BEGIN and COMMIT to every case page read.
     AccessLog.objects.create(user=user, case=case, child_id=case.child_id, action=action, path=path[:300])
 
 

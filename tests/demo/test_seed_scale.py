@@ -5,6 +5,10 @@ A few hundred cases are seeded once for the module. Each case's transitions are 
 step and the date it took effect), then the case is put back to a fresh request and the same steps are replayed
 through `services.case_transition` (and its exceptions through `services.record_exception`): the stage, the dates
 and every deadline row (code, ref, starts_on, due_on, met_on, status) must come out the same.
+
+The advice written in bulk is held to the advice services the same way: each request's clock and `advice` deadline
+row are what `recompute_deadlines` gives from the clocks, each advice sent passes `advice.checks.errors` and its
+items are the rows `submit_advice` materialises, and each stored RAS score is what `score_case` computes.
 """
 
 import io
@@ -18,8 +22,19 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import Organisation, Role, User
+from advice import checks, definitions
+from advice import selectors as advice_selectors
+from advice import services as advice_services
+from advice.models import (
+    OPEN_STATUSES,
+    AdviceRequest,
+    AdviceSubmission,
+    RasLevel,
+    RasScore,
+    RequestStatus,
+)
 from cases import selectors, services, statutory, workflow
-from cases.models import Case, Deadline, DeadlineException, TimelineEvent
+from cases.models import AdviceClock, Case, Deadline, DeadlineException, TimelineEvent
 
 COUNCIL = "Replayshire County Council"
 CASES = 200
@@ -190,3 +205,112 @@ def test_replaying_every_case_through_the_services_gives_the_same_stage_dates_an
                 )
         transaction.set_rollback(True)
     assert not differences, f"{len(differences)} of {CASES} cases differ:\n" + "\n".join(differences[:10])
+
+
+# --- advice at scale ------------------------------------------------------------------------------------------
+
+
+def _advice_cases(seeded) -> list[Case]:
+    with_clocks = set(
+        AdviceClock.objects.filter(case__in=seeded["cases"]).values_list("case_id", flat=True).distinct()
+    )
+    return [case for case in seeded["cases"] if case.pk in with_clocks]
+
+
+def test_advice_is_asked_only_on_cases_the_council_agreed_to_assess(seeded):
+    requests = AdviceRequest.objects.filter(case__in=seeded["cases"])
+    stages = Counter(requests.values_list("case__stage", flat=True))
+    assert stages[workflow.Stage.ASSESSING] > 0 and stages[workflow.Stage.FINAL_ISSUED] > 0
+    agreed = {case.pk for case in seeded["cases"] if case.assessment_agreed is True}
+    assert set(requests.values_list("case_id", flat=True)) <= agreed
+    # Open requests are on cases still being assessed; cases past it have had their advice, or it was closed.
+    open_stages = set(requests.filter(status__in=OPEN_STATUSES).values_list("case__stage", flat=True))
+    assert open_stages == {workflow.Stage.ASSESSING.value}
+    statuses = Counter(requests.values_list("status", flat=True))
+    assert statuses[RequestStatus.SUBMITTED] > statuses[RequestStatus.DECLINED] > 0, statuses
+
+
+def test_each_request_has_the_clock_and_deadline_row_the_advice_services_leave(seeded):
+    for request in AdviceRequest.objects.filter(case__in=seeded["cases"]).select_related("asked_team"):
+        clock = AdviceClock.objects.get(case_id=request.case_id, ref=request.clock_ref)
+        row = Deadline.objects.get(case_id=request.case_id, code="advice", ref=request.clock_ref)
+        assert clock.requested_on == request.sent_on == row.starts_on
+        assert request.due_on == row.due_on == statutory.add_weeks(request.sent_on, 6)
+        assert clock.cancelled == (request.status in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN))
+        assert (clock.received_on is not None) == (request.status == RequestStatus.SUBMITTED)
+        assert clock.adviser_id == request.allocated_to_id
+        assert clock.adviser_manager_id == request.asked_team.leads.order_by("id").first().pk
+        assert clock.link == f"/advice/requests/{request.pk}/"
+
+
+def test_advice_deadline_rows_are_what_recompute_deadlines_gives_from_the_clocks(seeded):
+    manager = seeded["manager"]
+    cases = _advice_cases(seeded)
+    assert cases
+    differences = []
+    with transaction.atomic():
+        for seeded_case in cases:
+            rows = deadline_rows(seeded_case)
+            case = Case.objects.select_related("child").get(pk=seeded_case.pk)
+            services.recompute_deadlines(case=case, by=manager)
+            if deadline_rows(case) != rows:
+                differences.append(f"{case.reference}: {sorted(rows ^ deadline_rows(case))}")
+            # From nothing too: the clocks alone give the same advice rows.
+            Deadline.objects.filter(case=case, code="advice").delete()
+            services.recompute_deadlines(case=case, by=manager)
+            if deadline_rows(case) != rows:
+                differences.append(f"{case.reference} from the clocks: {sorted(rows ^ deadline_rows(case))}")
+        transaction.set_rollback(True)
+    assert not differences, "\n".join(differences[:10])
+
+
+def test_every_advice_sent_passes_the_checks_and_its_items_are_the_rows_the_plan_is_assembled_from(seeded):
+    submissions = AdviceSubmission.objects.filter(request__case__in=seeded["cases"]).select_related("request")
+    sent = [s for s in submissions if s.submitted_at is not None]
+    assert sent and any(s.submitted_at is None for s in submissions)
+    today = selectors.today()
+    for submission in sent:
+        definition = definitions.definition(submission.request.kind)
+        content = {**submission.answers, "declaration": submission.declaration}
+        assert checks.errors(definition, content, today=today, levels=(0, 4)) == [], submission.pk
+        assert submission.request.status == RequestStatus.SUBMITTED
+        assert submission.needs.count() == len(content["needs"])
+        assert submission.outcomes.count() == len(content["outcomes"])
+        assert submission.provision.count() == len(content["provision"])
+        assert {lv.area: lv.level for lv in submission.ras_levels.all()} == content["ras"]
+        for outcome in submission.outcomes.all():
+            assert outcome.needs.count() == 1
+        for provision in submission.provision.all():
+            assert provision.need.submission_id == submission.pk
+            assert provision.outcome.submission_id == submission.pk
+        assert submission.history.count() == 1
+    for draft in submissions:
+        if draft.submitted_at is None:
+            assert draft.request.status == RequestStatus.IN_PROGRESS
+            assert not draft.needs.exists()
+
+
+def test_each_case_with_levels_has_the_current_score_score_case_gives(seeded):
+    scored = RasScore.objects.filter(case__in=seeded["cases"], is_current=True).select_related("case")
+    assert scored
+    with transaction.atomic():
+        for stored in scored:
+            fresh = advice_services.score_case(case=stored.case, by=None)
+            for name in ("points", "band", "annual_amount", "profile", "explanation", "disagreements"):
+                assert getattr(fresh, name) == getattr(stored, name), (stored.case.reference, name)
+        transaction.set_rollback(True)
+    levelled = set(
+        RasLevel.objects.filter(submission__request__case__in=seeded["cases"]).values_list(
+            "submission__request__case_id", flat=True
+        )
+    )
+    assert levelled == {score.case_id for score in scored}
+
+
+def test_an_adviser_sees_their_open_requests_in_their_inbox(seeded):
+    open_requests = AdviceRequest.objects.filter(
+        case__in=seeded["cases"], status__in=OPEN_STATUSES, allocated_to__isnull=False
+    ).select_related("allocated_to")
+    assert open_requests
+    for request in open_requests:
+        assert request in advice_selectors.inbox(user=request.allocated_to)

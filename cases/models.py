@@ -293,8 +293,7 @@ class Case(models.Model):
             review_report_on=self.review_report_on,
             review_decided_on=self.review_decided_on,
             phase_transfer_done_on=self.phase_transfer_done_on,
-            # An unsaved case (the scale seed's fast path) has no requests for advice yet.
-            advice=tuple(clock.as_request() for clock in self.advice_clocks.all()) if self.pk else (),
+            advice=tuple(clock.as_request() for clock in self.advice_clocks.all()),
             date_of_birth=self.child.date_of_birth,
             closed_on=self.closed_on,
         )

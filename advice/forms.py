@@ -252,6 +252,27 @@ class AskForm(GovUKForm):
     person = forms.ChoiceField(
         label=_("Or ask a named person"), required=False, choices=(), widget=LongSelect
     )
+    # Someone with no account yet (a professional already involved, say): invited to create one by email.
+    asked_name = forms.CharField(
+        label=_("Their full name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    asked_email = forms.CharField(
+        label=_("Their email address"),
+        required=False,
+        max_length=254,
+        help_text=_("We will email them a link to create an account, and what is asked and by when"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    asked_organisation = forms.ChoiceField(
+        label=_("Where they work (optional)"),
+        required=False,
+        choices=(),
+        widget=LongSelect,
+        help_text=_("For educational advice from a school, choose the school: they join as its SENCo"),
+    )
     professional = forms.ChoiceField(
         label=_("Already involved with the child (optional)"),
         required=False,
@@ -269,12 +290,15 @@ class AskForm(GovUKForm):
         label=_("Date sent"), help_text=_("Usually today. The 6 weeks run from this date")
     )
 
-    def __init__(self, *args, teams=(), people=(), professionals=(), **kwargs):
+    def __init__(self, *args, teams=(), people=(), professionals=(), organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].error_messages["required"] = _("Choose the kind of advice")
         self.fields["team"].choices = [("", _("No service"))] + [(str(t.pk), t.name) for t in teams]
         self.fields["person"].choices = [("", _("No named person"))] + [
             (str(u.pk), f"{u.full_name}, {u.job_title or u.get_role_display()}") for u in people
+        ]
+        self.fields["asked_organisation"].choices = [("", _("Not stated"))] + [
+            (str(o.pk), f"{o.name} ({o.get_kind_display()})") for o in organisations
         ]
         self.fields["professional"].choices = [("", _("None"))] + [
             (str(p.pk), f"{p.name}, {p.role} ({p.service})") for p in professionals
@@ -282,10 +306,13 @@ class AskForm(GovUKForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("team") and data.get("person"):
-            self.add_error("person", _("Choose a service or a named person, not both"))
-        elif not data.get("team") and not data.get("person"):
-            self.add_error("team", _("Choose a service or a named person to ask"))
+        invited = bool(data.get("asked_email") or data.get("asked_name"))
+        chosen = [bool(data.get("team")), bool(data.get("person")), invited]
+        if sum(chosen) > 1:
+            field = "asked_email" if invited else "person"
+            self.add_error(field, _("Choose one: a service, a named person or someone to invite, not more"))
+        elif not any(chosen):
+            self.add_error("team", _("Choose a service or a named person to ask, or invite someone by email"))
         return data
 
 

@@ -496,16 +496,19 @@ def ask(request, reference: str):
         case_selectors.family_accounts(case=case)
     )
     professionals = case_selectors.professionals_of(case=case)
+    organisations = selectors.invitee_organisations(council_id=case.council_id)
+    initial = {"kind": kind, "sent_on": case_selectors.today()}
+    chosen = next((p for p in professionals if str(p.pk) == request.GET.get("professional", "")), None)
+    if chosen is not None:
+        # "Ask them" from the planning page: the professional already involved, ready to invite by email.
+        initial.update(professional=str(chosen.pk), asked_name=chosen.name, asked_email=chosen.email)
     form = advice_forms.AskForm(
         request.POST or None,
-        initial={
-            "kind": kind,
-            "sent_on": case_selectors.today(),
-            "professional": request.GET.get("professional", ""),
-        },
+        initial=initial,
         teams=teams,
         people=people,
         professionals=professionals,
+        organisations=organisations,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -516,6 +519,11 @@ def ask(request, reference: str):
                 by=request.user,
                 asked_team=next((t for t in teams if str(t.pk) == data["team"]), None),
                 asked_user=next((u for u in people if str(u.pk) == data["person"]), None),
+                asked_email=data["asked_email"],
+                asked_name=data["asked_name"],
+                asked_organisation=next(
+                    (o for o in organisations if str(o.pk) == data["asked_organisation"]), None
+                ),
                 professional_id=int(data["professional"]) if data["professional"] else None,
                 note=data["note"],
                 family_asked=data["family_asked"],
@@ -524,10 +532,14 @@ def ask(request, reference: str):
         except services.ServiceError as error:
             _apply(form, error)
         else:
-            messages.success(
-                request,
-                _("Advice asked for. It is due by %(date)s.") % {"date": f"{made.due_on:%-d %B %Y}"},
-            )
+            if made.asked_email and made.asked_user_id is None:
+                text = _(
+                    "Advice asked for. %(name)s has been emailed a link to create an account. "
+                    "It is due by %(date)s."
+                ) % {"name": made.asked_name, "date": f"{made.due_on:%-d %B %Y}"}
+            else:
+                text = _("Advice asked for. It is due by %(date)s.") % {"date": f"{made.due_on:%-d %B %Y}"}
+            messages.success(request, text)
             return redirect("advice:plan", reference=case.reference)
     return render(
         request, "advice/ask.html", {"case": case, "form": form}, status=_status(request, 200, form)

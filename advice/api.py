@@ -1,7 +1,6 @@
 """The advice API: list and read requests for advice, and send advice from another system (a health trust's own
 records system, say) with the same checks as the form. Same services, same scoping, same messages as the pages."""
 
-from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from advice import checks, definitions, selectors, services
 from advice.models import AdviceRequest
 from cases import policy
+from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such request, or not one you were asked.")
 PROBLEMS = OpenApiResponse(
@@ -63,7 +63,9 @@ class AdviceRequestSerializer(serializers.ModelSerializer):
     def get_asked(self, request: AdviceRequest) -> str:
         if request.asked_team_id:
             return request.asked_team.name
-        return request.asked_user.full_name if request.asked_user_id else ""
+        if request.asked_user_id:
+            return request.asked_user.full_name
+        return request.asked_name or request.asked_email
 
     def get_regulation(self, request: AdviceRequest) -> str:
         return f"SEND Regulations 2014, regulation 6(1)({definitions.definition(request.kind).regulation})"

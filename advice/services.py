@@ -374,6 +374,7 @@ def join_request_from_invitation(invitation, user: User) -> None:
         request is None
         or not request.is_open
         or request.asked_user_id is not None
+        or request.asked_team_id is not None
         or request.asked_email.lower() != invitation.email.lower()
     ):
         return
@@ -496,6 +497,8 @@ def pass_on_request(*, request: AdviceRequest, to_team: AdviceTeam, reason: str,
         )
         _end_access(request, by=by)
         request.asked_team, request.asked_user, request.allocated_to = to_team, None, None
+        # Someone invited by email and not yet signed up is no longer asked: their invitation leads nowhere now.
+        request.asked_email, request.asked_name = "", ""
         request.status = RequestStatus.SENT
         request.version += 1
         _save(request, by=by, reason=f"Passed on to {to_team.name}")

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts import services as account_services
 from accounts.models import Invitation, Role, User
 from advice import services
 from advice.models import AdviceRequest
@@ -224,3 +225,40 @@ def test_a_request_withdrawn_before_they_join_stays_withdrawn(
     request.refresh_from_db()
     assert request.asked_user is None and request.status == "withdrawn"
     assert not CaseTeamMember.objects.filter(case=assessing_case, user__email="pamela@trust.example").exists()
+
+
+def test_a_request_passed_on_before_they_join_stays_with_the_service(
+    client, assessing_case, coordinator, ep_team, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_advice(
+            case=assessing_case,
+            kind="psychological",
+            asked_email="pamela@trust.example",
+            asked_name="Pamela Okoro",
+            by=coordinator,
+        )
+        due = request.due_on
+        services.pass_on_request(
+            request=request, to_team=ep_team, reason="Our own service will see her", by=coordinator
+        )
+    client.post(
+        accept_link("pamela@trust.example"),
+        {
+            "full_name": "Pamela Okoro",
+            "password1": "a-long-specialist-passphrase",
+            "password2": "a-long-specialist-passphrase",
+        },
+    )
+    request.refresh_from_db()
+    assert (request.asked_team, request.asked_user, request.asked_email) == (ep_team, None, "")
+    assert request.due_on == due
+
+
+def test_a_specialist_is_invited_only_with_their_discipline(coordinator):
+    with pytest.raises(account_services.ServiceError) as error:
+        account_services.create_invitation(
+            email="pamela@trust.example", full_name="Pamela", role=Role.SPECIALIST, by=coordinator
+        )
+    assert error.value.field == "discipline"
+    assert not Invitation.objects.exists()

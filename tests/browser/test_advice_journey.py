@@ -72,7 +72,7 @@ def setting_up(council, coordinator, business_support, school, administrator):
         config=advice_services.default_ras_config(),
         created_by=administrator,
     )
-    return case, salt
+    return case, ep_lead, salt
 
 
 def open_context(new_context, viewport):
@@ -89,7 +89,7 @@ def fits(page) -> tuple[int, int]:
 def test_three_advisers_are_asked_and_two_advices_reach_the_case(
     new_context, live_server, setting_up, coordinator, findings
 ):
-    case, salt = setting_up
+    case, ep_lead, salt = setting_up
     seen = []
 
     def check(page, where):
@@ -153,6 +153,22 @@ def test_three_advisers_are_asked_and_two_advices_reach_the_case(
     )
     expect(page.get_by_test_id("advice-requests")).to_contain_text("Pamela Okoro (invited)")
     check(page, "advice for the assessment, three requests")
+
+    # --- the EP service's lead gives its request to one of the service's psychologists, on a tablet -----------
+    page = open_context(new_context, TABLET_UPRIGHT)
+    login(page, live_server, ep_lead)
+    page.goto(url(live_server, "advice:inbox"))
+    expect(page.get_by_test_id("advice-inbox")).to_contain_text("To allocate")
+    check(page, "the EP lead's inbox (tablet)")
+    page.get_by_test_id("advice-inbox").get_by_role("link").first.click()
+    page.get_by_role("link", name="Allocate to someone in your service").click()
+    check(page, "allocating a request (tablet)")
+    page.locator("[name=to]").select_option(label="Howard Psychologist")
+    page.get_by_role("button", name="Allocate").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="Howard Psychologist will give this advice")
+    ).to_be_visible()
+    page.context.close()
 
     # --- the EP, invited by email, on a tablet held upright --------------------------------------------------
     (invitation,) = [

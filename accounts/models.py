@@ -63,8 +63,6 @@ class Role(models.TextChoices):
 COUNCIL_ROLES = frozenset({Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER, Role.ADMINISTRATOR})
 # Roles that join by invitation rather than being created by an administrator.
 EXTERNAL_ROLES = frozenset({Role.PARENT, Role.YOUNG_PERSON, Role.SENCO, Role.SUPPORTER})
-# Invited only by a service that knows their discipline (a specialist asked for advice by email).
-INVITED_WITH_DISCIPLINE = frozenset({Role.SPECIALIST})
 FAMILY_ROLES = frozenset({Role.PARENT, Role.YOUNG_PERSON})
 
 

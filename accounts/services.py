@@ -20,16 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import invitations, mail, policy, selectors
-from accounts.models import (
-    COUNCIL_ROLES,
-    EXTERNAL_ROLES,
-    INVITED_WITH_DISCIPLINE,
-    Discipline,
-    Invitation,
-    Organisation,
-    Role,
-    User,
-)
+from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Discipline, Invitation, Organisation, Role, User
 from core.errors import ServiceError
 from core.validators import normalise_uk_phone
 
@@ -232,7 +223,9 @@ def create_invitation(
     if council is None:
         raise ServiceError(_("You do not have permission to do that."))
     email = normalise_email(email)
-    if role in INVITED_WITH_DISCIPLINE:
+    if role == Role.SPECIALIST:
+        # Invited only by a service that knows their discipline (a specialist asked for advice by email): a
+        # specialist's account must name it.
         if discipline not in Discipline.values:
             raise ServiceError(_("Select the specialist's discipline"), field="discipline")
     elif role not in EXTERNAL_ROLES:

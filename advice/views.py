@@ -90,9 +90,25 @@ def request_detail(request, request_id: int):
             ],
             "parts": _task_list(context["definition"], context["content"]),
             "today": case_selectors.today(),
+            **_back_to_list(request.user, case),
         }
     )
     return render(request, "advice/request.html", context)
+
+
+def _back_to_list(user, case) -> dict:
+    """Advisers came from their inbox; council staff and families, who have none, from the case."""
+    if policy.role_may(user, "view_advice_inbox"):
+        return {"back_url": reverse("advice:inbox"), "back_text": _("Your requests for advice")}
+    if policy.can(user, "plan_advice", case, known_in_scope=True):
+        return {
+            "back_url": reverse("advice:plan", kwargs={"reference": case.reference}),
+            "back_text": _("Back to advice for the assessment"),
+        }
+    return {
+        "back_url": reverse("cases:detail", kwargs={"reference": case.reference}),
+        "back_text": _("Back to the case"),
+    }
 
 
 def _task_list(definition, content) -> list[dict]:
@@ -573,6 +589,8 @@ def withdraw(request, request_id: int):
             "form": form,
             "heading": _("Withdraw this request for advice"),
             "submit": _("Withdraw the request"),
+            "back_url": reverse("advice:plan", kwargs={"reference": advice_request.case.reference}),
+            "back_text": _("Back to advice for the assessment"),
         },
         status=_status(request, 200, form),
     )

@@ -1,5 +1,7 @@
 """The advice pages: each role reaches what it may, others get a 404; bad input is explained and kept."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -158,3 +160,22 @@ def test_others_get_not_found(client, asked, who, council, other_council, parent
     if who != "business_support":
         assert client.get(reverse("advice:request", args=[asked.pk])).status_code == 404
         assert client.get(reverse("advice:plan", args=[asked.case.reference])).status_code == 404
+
+
+def test_every_back_link_leads_somewhere_the_person_may_go(client, asked, ep, coordinator):
+    """The adviser goes back to their inbox; the coordinator, who has none, to the case's advice page."""
+    for person, expected in (
+        (ep, reverse("advice:inbox")),
+        (coordinator, reverse("advice:plan", args=[asked.case.reference])),
+    ):
+        client.force_login(person)
+        page = client.get(reverse("advice:request", args=[asked.pk]))
+        back = re.search(r'<a href="([^"]+)" class="govuk-back-link"', page.text).group(1)
+        assert back == expected
+        assert client.get(back).status_code == 200
+    withdraw = client.get(reverse("advice:withdraw", args=[asked.pk]))
+    back = re.search(
+        r'href="([^"]+)"[^>]*class="govuk-back-link"|class="govuk-back-link"[^>]*href="([^"]+)"',
+        withdraw.text,
+    )
+    assert reverse("advice:plan", args=[asked.case.reference]) in back.group(0)

@@ -75,6 +75,11 @@ def cleaned_answers(part: definitions.Part, form: GovUKForm) -> dict:
 
 
 class NeedForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "description": _("Describe the need"),
+    }
+
     area = forms.ChoiceField(label=_("Area of need"), choices=AREA_CHOICES, required=False)
     sen2_type = forms.ChoiceField(
         label=_("Type of need (optional)"),
@@ -87,7 +92,6 @@ class NeedForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the child finds difficult, in words the family will understand"),
         max_length=5000,
-        error_messages={"required": _("Describe the need")},
     )
     evidence = forms.CharField(
         label=_("Evidence"),
@@ -109,24 +113,28 @@ class NeedForm(GovUKForm):
 
 
 class OutcomeForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "description": _("Describe the outcome"),
+        "by_when": _("Say by when the outcome should be achieved"),
+        "measure": _("Say how progress will be measured"),
+    }
+
     description = forms.CharField(
         label=_("The outcome"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the child will be able to do, for example “Amara will read 40 words a minute”"),
         max_length=5000,
-        error_messages={"required": _("Describe the outcome")},
     )
     by_when = forms.CharField(
         label=_("By when"),
         max_length=200,
         help_text=_("For example “by the end of Year 6” or “July 2027”"),
-        error_messages={"required": _("Say by when the outcome should be achieved")},
     )
     measure = forms.CharField(
         label=_("How progress will be measured"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        error_messages={"required": _("Say how progress will be measured")},
     )
     needs = forms.MultipleChoiceField(
         label=_("The needs it meets"), widget=forms.CheckboxSelectMultiple, required=False
@@ -138,12 +146,16 @@ class OutcomeForm(GovUKForm):
 
 
 class ProvisionForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "what": _("Say what will be provided"),
+    }
+
     section = forms.ChoiceField(label=_("Section of the plan"), choices=())
     what = forms.CharField(
         label=_("What will be provided"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        error_messages={"required": _("Say what will be provided")},
     )
     who = forms.CharField(
         label=_("Delivered by"),
@@ -207,21 +219,29 @@ class DeclarationForm(GovUKForm):
 
 
 class CorrectionForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "correction_reason": _("Enter why the advice needs correcting"),
+    }
+
     correction_reason = forms.CharField(
         label=_("Why does the advice need correcting?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_("The coordinator and anyone who reads the advice will see this"),
-        error_messages={"required": _("Enter why the advice needs correcting")},
     )
 
 
 class ReasonForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "reason": _("Enter the reason"),
+    }
+
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": _("Enter the reason")},
     )
 
 
@@ -317,20 +337,38 @@ class AskForm(GovUKForm):
 
 
 class ReuseForm(GovUKForm):
+    required_messages = {
+        "kind": _("Choose the kind of advice"),
+        "document": _("Choose the report being reused"),
+        "author_name": _("Enter who wrote the report"),
+        "author_who": _("Enter who agreed for the author"),
+        "author_how": _("Choose how the author agreed"),
+        "council_who": _("Enter who agreed for the council"),
+        "council_how": _("Choose how the council agreed"),
+        "family_who": _("Enter who agreed for the family"),
+        "family_how": _("Choose how the family agreed"),
+    }
+
     kind = forms.ChoiceField(
         label=_("Kind of advice"), choices=[("", _("Choose the kind of advice"))] + KIND_CHOICES
     )
     document = forms.ChoiceField(label=_("The report being reused"), choices=(), widget=LongSelect)
     author_name = forms.CharField(label=_("Who wrote it"), max_length=200)
-    written_on = GovUKDateField(label=_("Date it was written"))
+    written_on = GovUKDateField(label=_("Date it was written"), label_lower=_("the date it was written"))
     author_who = forms.CharField(label=_("The author agreed: who"), max_length=200)
-    author_on = GovUKDateField(label=_("The author agreed: when"))
+    author_on = GovUKDateField(
+        label=_("The author agreed: when"), label_lower=_("the date the author agreed")
+    )
     author_how = forms.ChoiceField(label=_("The author agreed: how"), choices=ReuseAgreement.How.choices)
     council_who = forms.CharField(label=_("The council agreed: who"), max_length=200)
-    council_on = GovUKDateField(label=_("The council agreed: when"))
+    council_on = GovUKDateField(
+        label=_("The council agreed: when"), label_lower=_("the date the council agreed")
+    )
     council_how = forms.ChoiceField(label=_("The council agreed: how"), choices=ReuseAgreement.How.choices)
     family_who = forms.CharField(label=_("The family agreed: who"), max_length=200)
-    family_on = GovUKDateField(label=_("The family agreed: when"))
+    family_on = GovUKDateField(
+        label=_("The family agreed: when"), label_lower=_("the date the family agreed")
+    )
     family_how = forms.ChoiceField(label=_("The family agreed: how"), choices=ReuseAgreement.How.choices)
 
     def __init__(self, *args, documents=(), **kwargs):

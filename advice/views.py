@@ -345,6 +345,7 @@ def decline(request, request_id: int):
     advice_request = selectors.request_for(user=request.user, request_id=request_id)
     form = advice_forms.ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why can you not give this advice?")
+    form.fields["reason"].error_messages["required"] = _("Enter why you cannot give this advice")
     if request.method == "POST" and form.is_valid():
         try:
             services.decline_request(
@@ -570,6 +571,7 @@ def withdraw(request, request_id: int):
         raise Http404
     form = advice_forms.ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why is the request being withdrawn?")
+    form.fields["reason"].error_messages["required"] = _("Enter why the request is being withdrawn")
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_request(

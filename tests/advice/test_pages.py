@@ -179,3 +179,37 @@ def test_every_back_link_leads_somewhere_the_person_may_go(client, asked, ep, co
         withdraw.text,
     )
     assert reverse("advice:plan", args=[asked.case.reference]) in back.group(0)
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "args", "data", "message"),
+    [
+        ("ep", "advice:items", ["needs"], {"area": "semh"}, "Describe the need"),
+        ("ep", "advice:items", ["outcomes"], {"description": "Read 40 words"}, "Say by when the outcome"),
+        ("ep", "advice:items", ["provision"], {"section": "F"}, "Say what will be provided"),
+        ("ep", "advice:decline", [], {"reason": ""}, "Enter why you cannot give this advice"),
+        ("coordinator", "advice:withdraw", [], {"reason": ""}, "Enter why the request is being withdrawn"),
+    ],
+)
+def test_a_missing_answer_says_what_to_do_in_words_that_fit(
+    client, asked, ep, coordinator, who, name, args, data, message
+):
+    client.force_login({"ep": ep, "coordinator": coordinator}[who])
+    response = client.post(reverse(name, args=[asked.pk, *args]), data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert "Enter reason" not in response.text and "Enter the need" not in response.text
+
+
+def test_reusing_advice_with_nothing_filled_in_names_each_party(client, assessing_case, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("advice:reuse", args=[assessing_case.reference]), {"author_name": ""})
+    assert response.status_code == 400
+    for message in (
+        "Choose the kind of advice",
+        "Enter who wrote the report",
+        "Enter who agreed for the author",
+        "Enter who agreed for the family",
+        "Enter the date the council agreed",
+    ):
+        assert message in response.text

@@ -339,3 +339,53 @@ def test_three_advisers_are_asked_and_two_advices_reach_the_case(
 
     assert len(seen) >= 20
     findings.assert_none()
+
+
+def test_the_other_advice_pages_fit_and_pass_axe_with_their_errors(
+    new_context, live_server, setting_up, coordinator, findings
+):
+    """Declining, passing on, withdrawing and reusing: each page, and each with its error, on a phone and a desktop."""
+    case, ep_lead, salt = setting_up
+    asked = advice_services.request_advice(
+        case=case,
+        kind="speech_and_language",
+        asked_team=AdviceTeam.objects.get(name="Community speech and language therapy"),
+        by=coordinator,
+    )
+
+    def check(page, where):
+        page.wait_for_load_state("load")
+        findings.axe(page, where)
+        scroll, inner = fits(page)
+        findings.check(
+            scroll <= inner, f"{where} scrolls sideways at {inner}px wide: the page is {scroll}px wide"
+        )
+
+    page = open_context(new_context, PHONE)
+    login(page, live_server, salt)
+    for name, path, button in (
+        ("declining", "advice:decline", "Send to the coordinator"),
+        ("passing on", "advice:pass_on", "Pass it on"),
+    ):
+        page.goto(url(live_server, path, asked.pk))
+        check(page, f"{name} (phone)")
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+        expect(page).to_have_title(re.compile(r"^Error: "))
+        check(page, f"{name} with an error (phone)")
+
+    page = open_context(new_context, DESKTOP)
+    login(page, live_server, coordinator)
+    page.goto(url(live_server, "advice:withdraw", asked.pk))
+    check(page, "withdrawing a request")
+    page.get_by_role("button", name="Withdraw the request").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the request is being withdrawn")
+    check(page, "withdrawing a request with an error")
+    page.get_by_role("link", name="Back to advice for the assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Advice for the assessment")
+    page.goto(url(live_server, "advice:reuse", case.reference))
+    check(page, "reusing existing advice")
+    page.get_by_role("button", name="Record the reuse").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check(page, "reusing existing advice with errors")
+    findings.assert_none()

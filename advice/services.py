@@ -169,7 +169,7 @@ def _end_access(request: AdviceRequest, *, by: User | None) -> None:
 
 def _locked(request: AdviceRequest, *, expected_version: int | None = None) -> AdviceRequest:
     locked = (
-        AdviceRequest.objects.select_for_update()
+        AdviceRequest.objects.select_for_update(of=("self",))
         .select_related(
             "case", "case__child", "case__coordinator", "asked_team", "asked_user", "allocated_to"
         )
@@ -278,7 +278,11 @@ def request_advice(
     if professional_id is not None:
         professional = case_selectors.professional_for(case=case, professional_id=professional_id)
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("child", "coordinator").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("child", "coordinator")
+            .get(pk=case.pk)
+        )
         if selectors.open_request_exists(
             case=case, kind=kind, asked_user=asked_user, asked_team=asked_team, asked_email=asked_email
         ):
@@ -365,7 +369,7 @@ def join_request_from_invitation(invitation, user: User) -> None:
     is; the account is still made, and simply has nothing to do.
     """
     request = (
-        AdviceRequest.objects.select_for_update()
+        AdviceRequest.objects.select_for_update(of=("self",))
         .select_related("case", "case__child", "case__coordinator", "asked_team")
         .filter(pk=(invitation.purpose or {}).get("request_id"))
         .first()

@@ -167,6 +167,8 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    # A specialist's account must name their discipline, so the invitation carries it.
+    discipline = models.CharField(_("discipline"), max_length=40, choices=Discipline.choices, blank=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
     # Only the hash is stored: a leaked database does not leak working links.
     token_hash = models.CharField(max_length=64, unique=True)

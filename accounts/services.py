@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts import invitations, mail, policy, selectors
-from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Invitation, Organisation, Role, User
+from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Discipline, Invitation, Organisation, Role, User
 from core.errors import ServiceError
 from core.validators import normalise_uk_phone
 
@@ -212,6 +212,7 @@ def create_invitation(
     by: User,
     organisation: Organisation | None = None,
     purpose: dict | None = None,
+    discipline: str = "",
 ) -> Invitation:
     """Create a single-use, expiring invitation and email its link. Only the token's hash is stored.
 
@@ -222,8 +223,15 @@ def create_invitation(
     if council is None:
         raise ServiceError(_("You do not have permission to do that."))
     email = normalise_email(email)
-    if role not in EXTERNAL_ROLES:
+    if role == Role.SPECIALIST:
+        # Invited only by a service that knows their discipline (a specialist asked for advice by email): a
+        # specialist's account must name it.
+        if discipline not in Discipline.values:
+            raise ServiceError(_("Select the specialist's discipline"), field="discipline")
+    elif role not in EXTERNAL_ROLES:
         raise ServiceError(_("Select who you are inviting"), field="role")
+    else:
+        discipline = ""
     if role == Role.SENCO:
         if (
             organisation is None
@@ -236,6 +244,10 @@ def create_invitation(
             and not selectors.charities_for(council=council).filter(pk=organisation.pk).exists()
         ):
             raise ServiceError(_("Select a support organisation from the list"), field="organisation")
+    elif role == Role.SPECIALIST:
+        # A specialist outside the council works for an organisation of its area (a trust, a school), or none.
+        if organisation is not None and organisation.council_id != council.pk:
+            raise ServiceError(_("Select an organisation from the list"), field="organisation")
     else:
         organisation = None
     if selectors.email_in_use(email):
@@ -253,6 +265,7 @@ def create_invitation(
             email=email,
             full_name=full_name.strip(),
             role=role,
+            discipline=discipline,
             organisation=organisation,
             token_hash=Invitation.hash_token(token),
             invited_by=by,
@@ -306,6 +319,7 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
             email=normalise_email(invitation.email),
             full_name=full_name.strip(),
             role=invitation.role,
+            discipline=invitation.discipline,
             organisation=invitation.organisation,
         )
         try:

@@ -63,7 +63,9 @@ class AdviceRequestSerializer(serializers.ModelSerializer):
     def get_asked(self, request: AdviceRequest) -> str:
         if request.asked_team_id:
             return request.asked_team.name
-        return request.asked_user.full_name if request.asked_user_id else ""
+        if request.asked_user_id:
+            return request.asked_user.full_name
+        return request.asked_name or request.asked_email
 
     def get_regulation(self, request: AdviceRequest) -> str:
         return f"SEND Regulations 2014, regulation 6(1)({definitions.definition(request.kind).regulation})"

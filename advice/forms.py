@@ -75,6 +75,11 @@ def cleaned_answers(part: definitions.Part, form: GovUKForm) -> dict:
 
 
 class NeedForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "description": _("Describe the need"),
+    }
+
     area = forms.ChoiceField(label=_("Area of need"), choices=AREA_CHOICES, required=False)
     sen2_type = forms.ChoiceField(
         label=_("Type of need (optional)"),
@@ -87,7 +92,6 @@ class NeedForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the child finds difficult, in words the family will understand"),
         max_length=5000,
-        error_messages={"required": _("Describe the need")},
     )
     evidence = forms.CharField(
         label=_("Evidence"),
@@ -109,24 +113,28 @@ class NeedForm(GovUKForm):
 
 
 class OutcomeForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "description": _("Describe the outcome"),
+        "by_when": _("Say by when the outcome should be achieved"),
+        "measure": _("Say how progress will be measured"),
+    }
+
     description = forms.CharField(
         label=_("The outcome"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the child will be able to do, for example “Amara will read 40 words a minute”"),
         max_length=5000,
-        error_messages={"required": _("Describe the outcome")},
     )
     by_when = forms.CharField(
         label=_("By when"),
         max_length=200,
         help_text=_("For example “by the end of Year 6” or “July 2027”"),
-        error_messages={"required": _("Say by when the outcome should be achieved")},
     )
     measure = forms.CharField(
         label=_("How progress will be measured"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        error_messages={"required": _("Say how progress will be measured")},
     )
     needs = forms.MultipleChoiceField(
         label=_("The needs it meets"), widget=forms.CheckboxSelectMultiple, required=False
@@ -138,12 +146,16 @@ class OutcomeForm(GovUKForm):
 
 
 class ProvisionForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "what": _("Say what will be provided"),
+    }
+
     section = forms.ChoiceField(label=_("Section of the plan"), choices=())
     what = forms.CharField(
         label=_("What will be provided"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        error_messages={"required": _("Say what will be provided")},
     )
     who = forms.CharField(
         label=_("Delivered by"),
@@ -207,21 +219,29 @@ class DeclarationForm(GovUKForm):
 
 
 class CorrectionForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "correction_reason": _("Enter why the advice needs correcting"),
+    }
+
     correction_reason = forms.CharField(
         label=_("Why does the advice need correcting?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_("The coordinator and anyone who reads the advice will see this"),
-        error_messages={"required": _("Enter why the advice needs correcting")},
     )
 
 
 class ReasonForm(GovUKForm):
+    # GovUKForm writes "Enter <label>" for any required field not named here.
+    required_messages = {
+        "reason": _("Enter the reason"),
+    }
+
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": _("Enter the reason")},
     )
 
 
@@ -252,6 +272,27 @@ class AskForm(GovUKForm):
     person = forms.ChoiceField(
         label=_("Or ask a named person"), required=False, choices=(), widget=LongSelect
     )
+    # Someone with no account yet (a professional already involved, say): invited to create one by email.
+    asked_name = forms.CharField(
+        label=_("Their full name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    asked_email = forms.CharField(
+        label=_("Their email address"),
+        required=False,
+        max_length=254,
+        help_text=_("We will email them a link to create an account, and what is asked and by when"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    asked_organisation = forms.ChoiceField(
+        label=_("Where they work (optional)"),
+        required=False,
+        choices=(),
+        widget=LongSelect,
+        help_text=_("For educational advice from a school, choose the school: they join as its SENCo"),
+    )
     professional = forms.ChoiceField(
         label=_("Already involved with the child (optional)"),
         required=False,
@@ -269,12 +310,15 @@ class AskForm(GovUKForm):
         label=_("Date sent"), help_text=_("Usually today. The 6 weeks run from this date")
     )
 
-    def __init__(self, *args, teams=(), people=(), professionals=(), **kwargs):
+    def __init__(self, *args, teams=(), people=(), professionals=(), organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].error_messages["required"] = _("Choose the kind of advice")
         self.fields["team"].choices = [("", _("No service"))] + [(str(t.pk), t.name) for t in teams]
         self.fields["person"].choices = [("", _("No named person"))] + [
             (str(u.pk), f"{u.full_name}, {u.job_title or u.get_role_display()}") for u in people
+        ]
+        self.fields["asked_organisation"].choices = [("", _("Not stated"))] + [
+            (str(o.pk), f"{o.name} ({o.get_kind_display()})") for o in organisations
         ]
         self.fields["professional"].choices = [("", _("None"))] + [
             (str(p.pk), f"{p.name}, {p.role} ({p.service})") for p in professionals
@@ -282,28 +326,49 @@ class AskForm(GovUKForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("team") and data.get("person"):
-            self.add_error("person", _("Choose a service or a named person, not both"))
-        elif not data.get("team") and not data.get("person"):
-            self.add_error("team", _("Choose a service or a named person to ask"))
+        invited = bool(data.get("asked_email") or data.get("asked_name"))
+        chosen = [bool(data.get("team")), bool(data.get("person")), invited]
+        if sum(chosen) > 1:
+            field = "asked_email" if invited else "person"
+            self.add_error(field, _("Choose one: a service, a named person or someone to invite, not more"))
+        elif not any(chosen):
+            self.add_error("team", _("Choose a service or a named person to ask, or invite someone by email"))
         return data
 
 
 class ReuseForm(GovUKForm):
+    required_messages = {
+        "kind": _("Choose the kind of advice"),
+        "document": _("Choose the report being reused"),
+        "author_name": _("Enter who wrote the report"),
+        "author_who": _("Enter who agreed for the author"),
+        "author_how": _("Choose how the author agreed"),
+        "council_who": _("Enter who agreed for the council"),
+        "council_how": _("Choose how the council agreed"),
+        "family_who": _("Enter who agreed for the family"),
+        "family_how": _("Choose how the family agreed"),
+    }
+
     kind = forms.ChoiceField(
         label=_("Kind of advice"), choices=[("", _("Choose the kind of advice"))] + KIND_CHOICES
     )
     document = forms.ChoiceField(label=_("The report being reused"), choices=(), widget=LongSelect)
     author_name = forms.CharField(label=_("Who wrote it"), max_length=200)
-    written_on = GovUKDateField(label=_("Date it was written"))
+    written_on = GovUKDateField(label=_("Date it was written"), label_lower=_("the date it was written"))
     author_who = forms.CharField(label=_("The author agreed: who"), max_length=200)
-    author_on = GovUKDateField(label=_("The author agreed: when"))
+    author_on = GovUKDateField(
+        label=_("The author agreed: when"), label_lower=_("the date the author agreed")
+    )
     author_how = forms.ChoiceField(label=_("The author agreed: how"), choices=ReuseAgreement.How.choices)
     council_who = forms.CharField(label=_("The council agreed: who"), max_length=200)
-    council_on = GovUKDateField(label=_("The council agreed: when"))
+    council_on = GovUKDateField(
+        label=_("The council agreed: when"), label_lower=_("the date the council agreed")
+    )
     council_how = forms.ChoiceField(label=_("The council agreed: how"), choices=ReuseAgreement.How.choices)
     family_who = forms.CharField(label=_("The family agreed: who"), max_length=200)
-    family_on = GovUKDateField(label=_("The family agreed: when"))
+    family_on = GovUKDateField(
+        label=_("The family agreed: when"), label_lower=_("the date the family agreed")
+    )
     family_how = forms.ChoiceField(label=_("The family agreed: how"), choices=ReuseAgreement.How.choices)
 
     def __init__(self, *args, documents=(), **kwargs):

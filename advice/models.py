@@ -92,6 +92,9 @@ class AdviceRequest(models.Model):
     asked_team = models.ForeignKey(
         AdviceTeam, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
     )
+    # Or someone with no account yet, invited by email: `asked_user` is set when they accept the invitation.
+    asked_name = models.CharField(_("name of the person asked"), max_length=200, blank=True)
+    asked_email = models.EmailField(_("email of the person asked"), blank=True)
     # The person in the service who writes it, once allocated (or the named person).
     allocated_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,7 +133,10 @@ class AdviceRequest(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(asked_user__isnull=False) | Q(asked_team__isnull=False) | Q(status="reused"),
+                condition=Q(asked_user__isnull=False)
+                | Q(asked_team__isnull=False)
+                | ~Q(asked_email="")
+                | Q(status="reused"),
                 name="advice_request_asks_someone",
             )
         ]
@@ -146,6 +152,18 @@ class AdviceRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def asked_label(self) -> str:
+        """Who was asked, as pages show it: the service (and who it is allocated to), the person, or the invitee."""
+        if self.asked_team_id:
+            who = self.asked_team.name
+            return f"{who}: {self.allocated_to.full_name}" if self.allocated_to_id else who
+        if self.asked_user_id:
+            return self.asked_user.full_name
+        if self.asked_email:
+            return _("%(who)s (invited)") % {"who": self.asked_name or self.asked_email}
+        return ""
 
 
 class Referral(models.Model):

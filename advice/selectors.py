@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Organisation, OrganisationKind, User
 from advice import definitions, ras
 from advice.models import (
     OPEN_STATUSES,
@@ -99,11 +99,24 @@ def request_for(*, user: User, request_id: int) -> AdviceRequest:
 
 
 def open_request_exists(
-    *, case: Case, kind: str, asked_user: User | None, asked_team: AdviceTeam | None
+    *, case: Case, kind: str, asked_user: User | None, asked_team: AdviceTeam | None, asked_email: str = ""
 ) -> bool:
+    if asked_email:
+        return AdviceRequest.objects.filter(
+            case=case, kind=kind, status__in=OPEN_STATUSES, asked_email__iexact=asked_email
+        ).exists()
     return AdviceRequest.objects.filter(
         case=case, kind=kind, status__in=OPEN_STATUSES, asked_user=asked_user, asked_team=asked_team
     ).exists()
+
+
+def invitee_organisations(*, council_id: int) -> list[Organisation]:
+    """Where someone invited to give advice may work: the schools, trusts and teams of the council's area."""
+    return list(
+        Organisation.objects.filter(council_id=council_id, is_active=True)
+        .exclude(kind=OrganisationKind.CHARITY)
+        .order_by("name")
+    )
 
 
 def people_still_asked(*, case: Case, excluding: AdviceRequest) -> set[User]:
@@ -235,7 +248,7 @@ def advice_plan(*, case: Case, user: User) -> list[Suggestion]:
     requests = list(
         AdviceRequest.objects.filter(case=case)
         .exclude(status=RequestStatus.WITHDRAWN)
-        .select_related("asked_team", "asked_user")
+        .select_related("asked_team", "asked_user", "allocated_to")
     )
     professionals = case_selectors.professionals_of(case=case)
     return [

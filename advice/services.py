@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts import services as account_services
+from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
 from advice import checks, definitions, ras, selectors
 from advice.models import (
     AdviceAttachment,
@@ -80,9 +83,17 @@ def _team_lead(request: AdviceRequest) -> User | None:
     return request.asked_team.leads.filter(is_active=True).order_by("id").first()
 
 
+def _asked(request: AdviceRequest) -> str:
+    """Who was asked, by name: the service, the person, or the person invited by email."""
+    if request.asked_team_id:
+        return request.asked_team.name
+    if request.asked_user_id:
+        return request.asked_user.full_name
+    return request.asked_name or request.asked_email
+
+
 def _label(request: AdviceRequest) -> str:
-    who = request.asked_team.name if request.asked_team_id else request.asked_user.full_name
-    return f"{request.get_kind_display()} from {who}"
+    return f"{request.get_kind_display()} from {_asked(request)}"
 
 
 def _sync_clock(request: AdviceRequest, *, by: User | None, received_on: date | None = None) -> None:
@@ -176,6 +187,20 @@ def _locked(request: AdviceRequest, *, expected_version: int | None = None) -> A
 # --- asking -------------------------------------------------------------------------------------------------
 
 
+# The discipline an invited specialist's account records, from the kind of advice they are asked for.
+DISCIPLINE_FOR_KIND = {
+    definitions.Kind.PSYCHOLOGICAL: Discipline.EDUCATIONAL_PSYCHOLOGY,
+    definitions.Kind.SPEECH_AND_LANGUAGE: Discipline.SPEECH_AND_LANGUAGE,
+    definitions.Kind.OCCUPATIONAL_THERAPY: Discipline.OCCUPATIONAL_THERAPY,
+    definitions.Kind.MEDICAL: Discipline.HEALTH,
+    definitions.Kind.SOCIAL_CARE: Discipline.SOCIAL_CARE,
+}
+
+
+def _existing_account(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()
+
+
 def request_advice(
     *,
     case: Case,
@@ -183,16 +208,52 @@ def request_advice(
     by: User,
     asked_user: User | None = None,
     asked_team: AdviceTeam | None = None,
+    asked_email: str = "",
+    asked_name: str = "",
+    asked_organisation: Organisation | None = None,
     professional_id: int | None = None,
     note: str = "",
     family_asked: bool = False,
     sent_on: date | None = None,
 ) -> AdviceRequest:
-    """Ask a named person or a service for advice; its six weeks (reg 8(1)) start on the day it is sent."""
+    """Ask a named person, a service, or someone with no account yet (invited by email) for advice.
+
+    Its six weeks (reg 8(1)) start on the day it is sent, whether or not the person invited has accepted yet:
+    the deadline row is the council's, and the invitation only decides who the reminders go to.
+    """
     policy.require(by, "request_advice", case)
     if kind not in definitions.Kind.__members__.values():
         raise ServiceError("Choose the kind of advice", field="kind")
-    if (asked_user is None) == (asked_team is None):
+    asked_email = (asked_email or "").strip()
+    asked_name = " ".join((asked_name or "").split())
+    # Mistakes about the person named by email are shown beside the email address, where they were typed.
+    field = "asked_email" if asked_email else "asked"
+    if asked_email:
+        if asked_user is not None or asked_team is not None:
+            raise ServiceError(
+                "Choose a service, a named person or an email address, not more than one", field=field
+            )
+        try:
+            validate_email(asked_email)
+        except ValidationError:
+            raise ServiceError(
+                "Enter an email address in the correct format, like name@example.com", field=field
+            ) from None
+        existing = _existing_account(asked_email)
+        if existing is not None:
+            if existing.role in policy.COUNCIL_STAFF:
+                raise ServiceError(
+                    "That email address belongs to council staff, who cannot be asked for advice by email: "
+                    "choose a service or a named person instead",
+                    field=field,
+                )
+            # Someone who already has an account is asked by name: no second account, no invitation.
+            asked_user, asked_email, asked_name = existing, "", ""
+        elif not asked_name:
+            raise ServiceError("Enter the name of the person you are asking", field="asked_name")
+    elif asked_name:
+        raise ServiceError("Enter the email address of the person you are asking", field="asked_email")
+    if (asked_user is None) == (asked_team is None) and not asked_email:
         raise ServiceError("Choose a person or a service to ask", field="asked")
     if workflow.Stage(case.stage) not in ASKING_STAGES:
         raise ServiceError(
@@ -205,14 +266,16 @@ def request_advice(
     if case.assessment_decided_on and sent_on < case.assessment_decided_on:
         raise ServiceError("The date sent cannot be before the decision to assess", field="sent_on")
     if asked_user is not None and not asked_user.is_active:
-        raise ServiceError("That person's account is not active: choose someone else", field="asked")
+        raise ServiceError("That person's account is not active: choose someone else", field=field)
     if asked_team is not None and (not asked_team.is_active or asked_team.council_id != case.council_id):
         raise ServiceError("Choose a service of this council", field="asked")
     definition = definitions.definition(kind)
     if definition.by_family and (asked_user is None or asked_user.role not in policy.FAMILY):
-        raise ServiceError("The family's advice is asked of the parent, carer or young person", field="asked")
+        raise ServiceError("The family's advice is asked of the parent, carer or young person", field=field)
     if not definition.by_family and asked_user is not None and asked_user.role in policy.FAMILY:
-        raise ServiceError("Professional advice is asked of a professional or a service", field="asked")
+        raise ServiceError("Professional advice is asked of a professional or a service", field=field)
+    if asked_organisation is not None and asked_organisation.council_id != case.council_id:
+        raise ServiceError("Choose an organisation of this council's area", field="asked_organisation")
     professional = None
     if professional_id is not None:
         professional = case_selectors.professional_for(case=case, professional_id=professional_id)
@@ -222,13 +285,17 @@ def request_advice(
             .select_related("child", "coordinator")
             .get(pk=case.pk)
         )
-        if selectors.open_request_exists(case=case, kind=kind, asked_user=asked_user, asked_team=asked_team):
-            raise ServiceError("This person or service has already been asked for this advice", field="asked")
+        if selectors.open_request_exists(
+            case=case, kind=kind, asked_user=asked_user, asked_team=asked_team, asked_email=asked_email
+        ):
+            raise ServiceError("This person or service has already been asked for this advice", field=field)
         request = AdviceRequest(
             case=case,
             kind=kind,
             asked_user=asked_user,
             asked_team=asked_team,
+            asked_email=asked_email.lower(),
+            asked_name=asked_name,
             professional=professional,
             sent_on=sent_on,
             note=note.strip(),
@@ -237,18 +304,97 @@ def request_advice(
         )
         _save(request, by=by, reason="Advice requested")
         _sync_clock(request, by=by)
-        people = [asked_user] if asked_user else list(asked_team.leads.filter(is_active=True))
+        if asked_email:
+            _invite(request, organisation=asked_organisation, by=by)
+            people = []
+        else:
+            people = [asked_user] if asked_user else list(asked_team.leads.filter(is_active=True))
         for person in people:
             _grant(request, person, by=by)
         case_services.add_case_note(
             case=case,
             summary=f"Asked for {request.get_kind_display().lower()} from "
-            f"{asked_team.name if asked_team else asked_user.full_name}, due {request.due_on:%-d %B %Y}",
+            f"{_asked(request)}{' (invited by email)' if asked_email else ''}, due {request.due_on:%-d %B %Y}",
             detail=request.note,
             by=by,
         )
         _tell(template="advice.requested", people=people, request=request, event="requested", by=by)
     return request
+
+
+def _invite(request: AdviceRequest, *, organisation: Organisation | None, by: User) -> None:
+    """Invite someone with no account to create one; accepting it makes them the person asked.
+
+    The invitation email says who invited them; the request's own email says what is asked and by when, with
+    the same link to the request that the account will open.
+    """
+    school = organisation is not None and organisation.kind == OrganisationKind.SCHOOL
+    senco = request.kind == definitions.Kind.EDUCATIONAL and school
+    try:
+        account_services.create_invitation(
+            email=request.asked_email,
+            full_name=request.asked_name,
+            role=Role.SENCO if senco else Role.SPECIALIST,
+            discipline="" if senco else DISCIPLINE_FOR_KIND.get(request.kind, Discipline.OTHER),
+            organisation=organisation,
+            by=by,
+            purpose={"kind": "advice_request", "request_id": request.pk},
+        )
+    except ServiceError as error:
+        fields = {"email": "asked_email", "organisation": "asked_organisation"}
+        raise ServiceError(error.message, field=fields.get(error.field, "asked_email")) from None
+    case = request.case
+    notifications.notify(
+        template="advice.requested",
+        data={
+            "reference": case.reference,
+            "child_first_name": case.child.preferred_name or case.child.legal_first_name,
+            "kind": request.get_kind_display(),
+            "due_on": f"{request.due_on:%-d %B %Y}",
+            "invited": True,
+        },
+        key=f"advice:{request.pk}:requested:email:{request.asked_email}",
+        to_address=request.asked_email,
+        to_name=request.asked_name,
+        link=_url(_link(request)),
+        subject_ref=f"case:{case.pk}",
+        organisation_id=case.council_id,
+        by=by,
+    )
+
+
+@transaction.atomic(savepoint=False)
+def join_request_from_invitation(invitation, user: User) -> None:
+    """The person invited to give advice has created their account: the request, its clock and the case are theirs.
+
+    Runs inside the transaction that creates the account. A request withdrawn or passed on meanwhile stays as it
+    is; the account is still made, and simply has nothing to do.
+    """
+    request = (
+        AdviceRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "case__child", "case__coordinator", "asked_team")
+        .filter(pk=(invitation.purpose or {}).get("request_id"))
+        .first()
+    )
+    if (
+        request is None
+        or not request.is_open
+        or request.asked_user_id is not None
+        or request.asked_team_id is not None
+        or request.asked_email.lower() != invitation.email.lower()
+    ):
+        return
+    request.asked_user = user
+    request.version += 1
+    _save(request, by=user, reason="Invitation accepted")
+    _sync_clock(request, by=user)
+    _grant(request, user, by=invitation.invited_by)
+    case_services.add_case_note(
+        case=request.case,
+        summary=f"{user.full_name} created their account and will give the {request.get_kind_display().lower()}",
+        by=user,
+        family=False,
+    )
 
 
 def allocate_request(*, request: AdviceRequest, to: User, by: User) -> AdviceRequest:
@@ -357,6 +503,8 @@ def pass_on_request(*, request: AdviceRequest, to_team: AdviceTeam, reason: str,
         )
         _end_access(request, by=by)
         request.asked_team, request.asked_user, request.allocated_to = to_team, None, None
+        # Someone invited by email and not yet signed up is no longer asked: their invitation leads nowhere now.
+        request.asked_email, request.asked_name = "", ""
         request.status = RequestStatus.SENT
         request.version += 1
         _save(request, by=by, reason=f"Passed on to {to_team.name}")
@@ -403,7 +551,30 @@ def withdraw_request(*, request: AdviceRequest, reason: str, by: User) -> Advice
         case_services.add_case_note(
             case=request.case, summary=f"{request.get_kind_display()} request withdrawn", detail=reason, by=by
         )
-        people = [_adviser(request)] if _adviser(request) else list(request.asked_team.leads.all())
+        if _adviser(request):
+            people = [_adviser(request)]
+        elif request.asked_team_id:
+            people = list(request.asked_team.leads.all())
+        else:
+            # Invited and not signed up yet: told at the address they were invited at.
+            people = []
+            notifications.notify(
+                template="advice.withdrawn",
+                data={
+                    "reference": request.case.reference,
+                    "child_first_name": request.case.child.preferred_name
+                    or request.case.child.legal_first_name,
+                    "kind": request.get_kind_display(),
+                    "due_on": f"{request.due_on:%-d %B %Y}" if request.due_on else "",
+                    "reason": reason,
+                },
+                key=f"advice:{request.pk}:withdrawn:email:{request.asked_email}",
+                to_address=request.asked_email,
+                to_name=request.asked_name,
+                subject_ref=f"case:{request.case_id}",
+                organisation_id=request.case.council_id,
+                by=by,
+            )
         _tell(
             template="advice.withdrawn",
             people=people,

@@ -91,9 +91,25 @@ def request_detail(request, request_id: int):
             ],
             "parts": _task_list(context["definition"], context["content"]),
             "today": case_selectors.today(),
+            **_back_to_list(request.user, case),
         }
     )
     return render(request, "advice/request.html", context)
+
+
+def _back_to_list(user, case) -> dict:
+    """Advisers came from their inbox; council staff and families, who have none, from the case."""
+    if policy.role_may(user, "view_advice_inbox"):
+        return {"back_url": reverse("advice:inbox"), "back_text": _("Your requests for advice")}
+    if policy.can(user, "plan_advice", case, known_in_scope=True):
+        return {
+            "back_url": reverse("advice:plan", kwargs={"reference": case.reference}),
+            "back_text": _("Back to advice for the assessment"),
+        }
+    return {
+        "back_url": reverse("cases:detail", kwargs={"reference": case.reference}),
+        "back_text": _("Back to the case"),
+    }
 
 
 def _task_list(definition, content) -> list[dict]:
@@ -330,6 +346,7 @@ def decline(request, request_id: int):
     advice_request = selectors.request_for(user=request.user, request_id=request_id)
     form = advice_forms.ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why can you not give this advice?")
+    form.fields["reason"].error_messages["required"] = _("Enter why you cannot give this advice")
     if request.method == "POST" and form.is_valid():
         try:
             services.decline_request(
@@ -497,16 +514,19 @@ def ask(request, reference: str):
         case_selectors.family_accounts(case=case)
     )
     professionals = case_selectors.professionals_of(case=case)
+    organisations = selectors.invitee_organisations(council_id=case.council_id)
+    initial = {"kind": kind, "sent_on": case_selectors.today()}
+    chosen = next((p for p in professionals if str(p.pk) == request.GET.get("professional", "")), None)
+    if chosen is not None:
+        # "Ask them" from the planning page: the professional already involved, ready to invite by email.
+        initial.update(professional=str(chosen.pk), asked_name=chosen.name, asked_email=chosen.email)
     form = advice_forms.AskForm(
         request.POST or None,
-        initial={
-            "kind": kind,
-            "sent_on": case_selectors.today(),
-            "professional": request.GET.get("professional", ""),
-        },
+        initial=initial,
         teams=teams,
         people=people,
         professionals=professionals,
+        organisations=organisations,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -517,6 +537,11 @@ def ask(request, reference: str):
                 by=request.user,
                 asked_team=next((t for t in teams if str(t.pk) == data["team"]), None),
                 asked_user=next((u for u in people if str(u.pk) == data["person"]), None),
+                asked_email=data["asked_email"],
+                asked_name=data["asked_name"],
+                asked_organisation=next(
+                    (o for o in organisations if str(o.pk) == data["asked_organisation"]), None
+                ),
                 professional_id=int(data["professional"]) if data["professional"] else None,
                 note=data["note"],
                 family_asked=data["family_asked"],
@@ -525,10 +550,14 @@ def ask(request, reference: str):
         except services.ServiceError as error:
             _apply(form, error)
         else:
-            messages.success(
-                request,
-                _("Advice asked for. It is due by %(date)s.") % {"date": f"{made.due_on:%-d %B %Y}"},
-            )
+            if made.asked_email and made.asked_user_id is None:
+                text = _(
+                    "Advice asked for. %(name)s has been emailed a link to create an account. "
+                    "It is due by %(date)s."
+                ) % {"name": made.asked_name, "date": f"{made.due_on:%-d %B %Y}"}
+            else:
+                text = _("Advice asked for. It is due by %(date)s.") % {"date": f"{made.due_on:%-d %B %Y}"}
+            messages.success(request, text)
             return redirect("advice:plan", reference=case.reference)
     return render(
         request, "advice/ask.html", {"case": case, "form": form}, status=_status(request, 200, form)
@@ -543,6 +572,7 @@ def withdraw(request, request_id: int):
         raise Http404
     form = advice_forms.ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why is the request being withdrawn?")
+    form.fields["reason"].error_messages["required"] = _("Enter why the request is being withdrawn")
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_request(
@@ -562,6 +592,8 @@ def withdraw(request, request_id: int):
             "form": form,
             "heading": _("Withdraw this request for advice"),
             "submit": _("Withdraw the request"),
+            "back_url": reverse("advice:plan", kwargs={"reference": advice_request.case.reference}),
+            "back_text": _("Back to advice for the assessment"),
         },
         status=_status(request, 200, form),
     )

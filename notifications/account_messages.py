@@ -50,7 +50,7 @@ def register_templates() -> None:
     register(
         MessageTemplate(
             mail.INVITATION,
-            "Invitation to create an account (family, young person, SENCo or supporter)",
+            "Invitation to create an account (family, young person, SENCo, supporter, or a specialist asked for advice)",
             example={
                 "name": "Meera Okafor",
                 "invited_by": "Laura Coordinator",

@@ -1,5 +1,7 @@
 """The advice pages: each role reaches what it may, others get a 404; bad input is explained and kept."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -175,3 +177,56 @@ def test_a_report_is_attached_checked_like_any_upload_and_kept_from_the_family(c
     assert "wisc-report.pdf" in page.text
     document = asked.attachments.get().document
     assert (document.category, document.visible_to_family) == ("advice", False)
+
+
+def test_every_back_link_leads_somewhere_the_person_may_go(client, asked, ep, coordinator):
+    """The adviser goes back to their inbox; the coordinator, who has none, to the case's advice page."""
+    for person, expected in (
+        (ep, reverse("advice:inbox")),
+        (coordinator, reverse("advice:plan", args=[asked.case.reference])),
+    ):
+        client.force_login(person)
+        page = client.get(reverse("advice:request", args=[asked.pk]))
+        back = re.search(r'<a href="([^"]+)" class="govuk-back-link"', page.text).group(1)
+        assert back == expected
+        assert client.get(back).status_code == 200
+    withdraw = client.get(reverse("advice:withdraw", args=[asked.pk]))
+    back = re.search(
+        r'href="([^"]+)"[^>]*class="govuk-back-link"|class="govuk-back-link"[^>]*href="([^"]+)"',
+        withdraw.text,
+    )
+    assert reverse("advice:plan", args=[asked.case.reference]) in back.group(0)
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "args", "data", "message"),
+    [
+        ("ep", "advice:items", ["needs"], {"area": "semh"}, "Describe the need"),
+        ("ep", "advice:items", ["outcomes"], {"description": "Read 40 words"}, "Say by when the outcome"),
+        ("ep", "advice:items", ["provision"], {"section": "F"}, "Say what will be provided"),
+        ("ep", "advice:decline", [], {"reason": ""}, "Enter why you cannot give this advice"),
+        ("coordinator", "advice:withdraw", [], {"reason": ""}, "Enter why the request is being withdrawn"),
+    ],
+)
+def test_a_missing_answer_says_what_to_do_in_words_that_fit(
+    client, asked, ep, coordinator, who, name, args, data, message
+):
+    client.force_login({"ep": ep, "coordinator": coordinator}[who])
+    response = client.post(reverse(name, args=[asked.pk, *args]), data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert "Enter reason" not in response.text and "Enter the need" not in response.text
+
+
+def test_reusing_advice_with_nothing_filled_in_names_each_party(client, assessing_case, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("advice:reuse", args=[assessing_case.reference]), {"author_name": ""})
+    assert response.status_code == 400
+    for message in (
+        "Choose the kind of advice",
+        "Enter who wrote the report",
+        "Enter who agreed for the author",
+        "Enter who agreed for the family",
+        "Enter the date the council agreed",
+    ):
+        assert message in response.text

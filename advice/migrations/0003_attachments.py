@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advice', '0001_initial'),
+        ('advice', '0002_asked_by_email'),
         ('cases', '0010_views_from_the_request'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

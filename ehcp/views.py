@@ -13,6 +13,8 @@ HOME_FOR_ROLE = {
     Role.BUSINESS_SUPPORT: "cases:unallocated",
     Role.SERVICE_MANAGER: "cases:list",
     Role.ADMINISTRATOR: "accounts:staff_list",
+    # A specialist's work is the advice they have been asked for, nearest due date first.
+    Role.SPECIALIST: "advice:inbox",
 }
 
 

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,10 +41,29 @@ def race(tmp_path_factory):
     return result
 
 
-def test_sqlite_takes_the_write_lock_up_front_and_waits_for_it():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("the SQLite options apply only when the database is SQLite")
-    options = settings.DATABASES["default"]["OPTIONS"]
+def test_sqlite_takes_the_write_lock_up_front_and_waits_for_it(tmp_path):
+    # The settings as `make run` gets them (SQLite), whatever database this suite itself runs on.
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "ehcp.settings",
+    }
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; print(json.dumps({'engine': d['ENGINE'], **d['OPTIONS']}))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    options = json.loads(shown.stdout.strip().splitlines()[-1])
+    assert options["engine"] == "django.db.backends.sqlite3"
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 10
 

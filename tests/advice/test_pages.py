@@ -230,3 +230,13 @@ def test_reusing_advice_with_nothing_filled_in_names_each_party(client, assessin
         "Enter the date the council agreed",
     ):
         assert message in response.text
+
+
+def test_another_adviser_on_the_case_reads_advice_once_it_is_sent(client, asked, ep, coordinator, salt):
+    services.save_advice(request=asked, by=ep, changes=full_advice())
+    sent = services.submit_advice(request=asked, by=ep)
+    services.request_advice(case=asked.case, kind="speech_and_language", asked_user=salt, by=coordinator)
+    client.force_login(salt)
+    page = client.get(reverse("advice:submission", args=[sent.pk]))
+    assert page.status_code == 200
+    assert "Precision teaching of reading" in page.text

@@ -200,7 +200,10 @@ class RasForm(GovUKForm):
     def __init__(self, *args, areas=(), scheme: ras.Scheme | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         levels = scheme.levels if scheme else ras.DEFAULT_LEVELS
-        choices = [(str(level.value), f"{level.value}: {level.label}") for level in levels]
+        # The descriptor is part of each choice, so "severe" means the same to everyone who picks it.
+        choices = [
+            (str(level.value), f"{level.value}: {level.label}. {level.descriptor}") for level in levels
+        ]
         self.descriptors = {str(level.value): level.descriptor for level in levels}
         for area in areas:
             self.fields[area] = forms.ChoiceField(

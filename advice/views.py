@@ -26,6 +26,29 @@ def _status(request, code: int, form) -> int:
     return 400 if form is not None and form.errors else code
 
 
+def _reason_page(request, advice_request, *, form, heading, submit, save, done, extra=None):
+    """The shape of each short page about one request (decline, pass on, allocate, withdraw, correct): a valid
+    POST calls `save(data)`; a refusal lands on its field with what was typed; success says so and moves on."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except services.ServiceError as error:
+            _apply(form, error)
+        else:
+            message, target = done(result)
+            messages.success(request, message)
+            return redirect(target)
+    context = {
+        "advice_request": advice_request,
+        "case": advice_request.case,
+        "form": form,
+        "heading": heading,
+        "submit": submit,
+        **(extra or {}),
+    }
+    return render(request, "advice/reason.html", context, status=_status(request, 200, form))
+
+
 # --- the adviser's side -------------------------------------------------------------------------------------
 
 
@@ -347,27 +370,19 @@ def decline(request, request_id: int):
     form = advice_forms.ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why can you not give this advice?")
     form.fields["reason"].error_messages["required"] = _("Enter why you cannot give this advice")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decline_request(
-                request=advice_request, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except services.ServiceError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The coordinator has been told you cannot give this advice."))
-            return redirect("advice:inbox")
-    return render(
+    return _reason_page(
         request,
-        "advice/reason.html",
-        {
-            "advice_request": advice_request,
-            "case": advice_request.case,
-            "form": form,
-            "heading": _("Say you cannot give this advice"),
-            "submit": _("Send to the coordinator"),
-        },
-        status=_status(request, 200, form),
+        advice_request,
+        form=form,
+        heading=_("Say you cannot give this advice"),
+        submit=_("Send to the coordinator"),
+        save=lambda data: services.decline_request(
+            request=advice_request, reason=data["reason"], by=request.user
+        ),
+        done=lambda _result: (
+            _("The coordinator has been told you cannot give this advice."),
+            reverse("advice:inbox"),
+        ),
     )
 
 
@@ -380,31 +395,22 @@ def pass_on(request, request_id: int):
         for t in selectors.teams_for(council_id=advice_request.case.council_id)
         if t.pk != advice_request.asked_team_id
     ]
-    form = advice_forms.PassOnForm(request.POST or None, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        team = next(t for t in teams if str(t.pk) == form.cleaned_data["to_team"])
-        try:
-            services.pass_on_request(
-                request=advice_request, to_team=team, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except services.ServiceError as error:
-            _apply(form, error)
-        else:
-            messages.success(
-                request, _("Passed on to %(team)s. It is still due on the same date.") % {"team": team.name}
-            )
-            return redirect("advice:inbox")
-    return render(
+    return _reason_page(
         request,
-        "advice/reason.html",
-        {
-            "advice_request": advice_request,
-            "case": advice_request.case,
-            "form": form,
-            "heading": _("Pass this request to another service"),
-            "submit": _("Pass it on"),
-        },
-        status=_status(request, 200, form),
+        advice_request,
+        form=advice_forms.PassOnForm(request.POST or None, teams=teams),
+        heading=_("Pass this request to another service"),
+        submit=_("Pass it on"),
+        save=lambda data: services.pass_on_request(
+            request=advice_request,
+            to_team=next(t for t in teams if str(t.pk) == data["to_team"]),
+            reason=data["reason"],
+            by=request.user,
+        ),
+        done=lambda passed: (
+            _("Passed on to %(team)s. It is still due on the same date.") % {"team": passed.asked_team.name},
+            reverse("advice:inbox"),
+        ),
     )
 
 
@@ -415,27 +421,19 @@ def allocate(request, request_id: int):
     if advice_request.asked_team_id is None:
         raise Http404
     staff = list(selectors.team_staff(team=advice_request.asked_team).order_by("full_name"))
-    form = advice_forms.AllocateForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        person = next(u for u in staff if str(u.pk) == form.cleaned_data["to"])
-        try:
-            services.allocate_request(request=advice_request, to=person, by=request.user)
-        except services.ServiceError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("%(name)s will give this advice.") % {"name": person.full_name})
-            return redirect("advice:inbox")
-    return render(
+    return _reason_page(
         request,
-        "advice/reason.html",
-        {
-            "advice_request": advice_request,
-            "case": advice_request.case,
-            "form": form,
-            "heading": _("Allocate this request"),
-            "submit": _("Allocate"),
-        },
-        status=_status(request, 200, form),
+        advice_request,
+        form=advice_forms.AllocateForm(request.POST or None, staff=staff),
+        heading=_("Allocate this request"),
+        submit=_("Allocate"),
+        save=lambda data: services.allocate_request(
+            request=advice_request, to=next(u for u in staff if str(u.pk) == data["to"]), by=request.user
+        ),
+        done=lambda allocated: (
+            _("%(name)s will give this advice.") % {"name": allocated.allocated_to.full_name},
+            reverse("advice:inbox"),
+        ),
     )
 
 
@@ -445,30 +443,19 @@ def correct(request, request_id: int):
     advice_request = selectors.request_for(user=request.user, request_id=request_id)
     if not _is_adviser(advice_request, request.user):
         raise Http404
-    form = advice_forms.CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correct_advice(
-                request=advice_request, reason=form.cleaned_data["correction_reason"], by=request.user
-            )
-        except services.ServiceError as error:
-            _apply(form, error)
-        else:
-            messages.success(
-                request, _("Make your corrections, then send the advice again. The first version is kept.")
-            )
-            return redirect("advice:request", request_id=advice_request.pk)
-    return render(
+    return _reason_page(
         request,
-        "advice/reason.html",
-        {
-            "advice_request": advice_request,
-            "case": advice_request.case,
-            "form": form,
-            "heading": _("Correct advice you have sent"),
-            "submit": _("Start a correction"),
-        },
-        status=_status(request, 200, form),
+        advice_request,
+        form=advice_forms.CorrectionForm(request.POST or None),
+        heading=_("Correct advice you have sent"),
+        submit=_("Start a correction"),
+        save=lambda data: services.correct_advice(
+            request=advice_request, reason=data["correction_reason"], by=request.user
+        ),
+        done=lambda _result: (
+            _("Make your corrections, then send the advice again. The first version is kept."),
+            reverse("advice:request", kwargs={"request_id": advice_request.pk}),
+        ),
     )
 
 
@@ -573,29 +560,18 @@ def withdraw(request, request_id: int):
     form = advice_forms.ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why is the request being withdrawn?")
     form.fields["reason"].error_messages["required"] = _("Enter why the request is being withdrawn")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_request(
-                request=advice_request, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except services.ServiceError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The request is withdrawn and the adviser has been told."))
-            return redirect("advice:plan", reference=advice_request.case.reference)
-    return render(
+    plan_url = reverse("advice:plan", kwargs={"reference": advice_request.case.reference})
+    return _reason_page(
         request,
-        "advice/reason.html",
-        {
-            "advice_request": advice_request,
-            "case": advice_request.case,
-            "form": form,
-            "heading": _("Withdraw this request for advice"),
-            "submit": _("Withdraw the request"),
-            "back_url": reverse("advice:plan", kwargs={"reference": advice_request.case.reference}),
-            "back_text": _("Back to advice for the assessment"),
-        },
-        status=_status(request, 200, form),
+        advice_request,
+        form=form,
+        heading=_("Withdraw this request for advice"),
+        submit=_("Withdraw the request"),
+        save=lambda data: services.withdraw_request(
+            request=advice_request, reason=data["reason"], by=request.user
+        ),
+        done=lambda _result: (_("The request is withdrawn and the adviser has been told."), plan_url),
+        extra={"back_url": plan_url, "back_text": _("Back to advice for the assessment")},
     )
 
 

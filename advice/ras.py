@@ -142,6 +142,33 @@ class Result:
     def disagreements(self) -> tuple[AreaScore, ...]:
         return tuple(score for score in self.profile if score.disagreement)
 
+    def stored(self) -> dict:
+        """The result as the case keeps it (`RasScore`): plain data, every number with where it came from."""
+        return {
+            "points": self.points,
+            "band": self.band.code if self.band else "",
+            "annual_amount": self.amount,
+            "setting_type": self.setting_type,
+            "profile": [
+                {
+                    "area": s.area,
+                    "label": s.label,
+                    "level": s.level,
+                    "points": s.points,
+                    "capped": s.capped,
+                    "disagreement": s.disagreement,
+                    "how": s.how,
+                    "opinions": [
+                        {"level": o.level, "discipline": o.discipline, "author": o.author, "source": o.source}
+                        for o in s.opinions
+                    ],
+                }
+                for s in self.profile
+            ],
+            "explanation": self.explanation(),
+            "disagreements": [s.area for s in self.disagreements],
+        }
+
     def explanation(self) -> list[str]:
         """The steps from the levels to the band, in words, for the case page, the panel and a tribunal."""
         lines = [f"Scored with {self.scheme} (in force from {self.effective_from:%-d %B %Y})."]

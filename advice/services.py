@@ -974,33 +974,7 @@ def score_case(*, case: Case, by: User | None, setting_type: str = "mainstream")
     result = ras.score(scheme=scheme, opinions=opinions, setting_type=setting_type)
     with transaction.atomic():
         RasScore.objects.select_for_update().filter(case=case, is_current=True).update(is_current=False)
-        score = RasScore(
-            case=case,
-            scheme=scheme_row,
-            scored_on=today,
-            points=result.points,
-            band=result.band.code if result.band else "",
-            annual_amount=result.amount,
-            setting_type=setting_type,
-            profile=[
-                {
-                    "area": s.area,
-                    "label": s.label,
-                    "level": s.level,
-                    "points": s.points,
-                    "capped": s.capped,
-                    "disagreement": s.disagreement,
-                    "how": s.how,
-                    "opinions": [
-                        {"level": o.level, "discipline": o.discipline, "author": o.author, "source": o.source}
-                        for o in s.opinions
-                    ],
-                }
-                for s in result.profile
-            ],
-            explanation=result.explanation(),
-            disagreements=[s.area for s in result.disagreements],
-        )
+        score = RasScore(case=case, scheme=scheme_row, scored_on=today, **result.stored())
         _save(score, by=by, reason="Scored")
     return score
 

@@ -213,33 +213,8 @@ def score_row(staff: AdviceStaff, levels: list[tuple[str, int, str, str, int]], 
         for area, level, kind, author, submission_id in sorted(levels, key=lambda lv: (lv[0], lv[4]))
     ]
     result = ras.score(scheme=staff.ras_scheme, opinions=opinions, setting_type="mainstream")
-    return {
-        "scheme_id": staff.scheme.pk,
-        "scored_on": scored_on,
-        "points": result.points,
-        "band": result.band.code if result.band else "",
-        "annual_amount": result.amount,
-        "setting_type": "mainstream",
-        "profile": [
-            {
-                "area": s.area,
-                "label": s.label,
-                "level": s.level,
-                "points": s.points,
-                "capped": s.capped,
-                "disagreement": s.disagreement,
-                "how": s.how,
-                "opinions": [
-                    {"level": o.level, "discipline": o.discipline, "author": o.author, "source": o.source}
-                    for o in s.opinions
-                ],
-            }
-            for s in result.profile
-        ],
-        "explanation": result.explanation(),
-        "disagreements": [s.area for s in result.disagreements],
-        "is_current": True,
-    }
+    # The same stored form as advice.services.score_case keeps.
+    return {"scheme_id": staff.scheme.pk, "scored_on": scored_on, **result.stored(), "is_current": True}
 
 
 def due_on(requested_on: date) -> date:

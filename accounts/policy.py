@@ -12,7 +12,7 @@ nothing of theirs (docs/decisions/0006-one-access-policy.md).
 
 from dataclasses import dataclass
 
-from accounts.models import Organisation, OrganisationKind, Role
+from accounts.models import COUNCIL_ROLES, FAMILY_ROLES, Organisation, OrganisationKind, Role
 
 COORDINATOR = Role.COORDINATOR
 SUPPORT = Role.BUSINESS_SUPPORT
@@ -26,9 +26,9 @@ SENCO = Role.SENCO
 SUPPORTER = Role.SUPPORTER
 
 # Council staff see every case of their own council; everyone else only the cases whose team they are on.
-COUNCIL_STAFF = frozenset({COORDINATOR, SUPPORT, MANAGER, ADMIN})
+COUNCIL_STAFF = COUNCIL_ROLES
 # The family: the parent or carer and the young person. Supporters and schools act with them, but are not them.
-FAMILY = frozenset({PARENT, YOUNG_PERSON})
+FAMILY = FAMILY_ROLES
 # People outside the council who see a case through its team, and read it as the family's side does.
 FAMILY_SIDE = frozenset({PARENT, YOUNG_PERSON, SENCO, SUPPORTER})
 # Professionals outside the council's case team who read a case for their work (advice, panel).

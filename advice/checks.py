@@ -145,3 +145,39 @@ def warnings(definition: Definition, content: dict) -> dict[str, list[specificit
 def _core_parts(definition: Definition):
     # The family's own advice has its own questions; the professional core (assessment, summary) is not theirs.
     return () if definition.by_family else CORE_PARTS
+
+
+# The titles of the list parts; the pages mark them for translation (advice/views.py LIST_TITLES).
+LIST_PARTS = (("needs", "Needs"), ("outcomes", "Outcomes sought"), ("provision", "Provision recommended"))
+
+
+def progress(definition: Definition, content: dict) -> list[dict]:
+    """The advice form's task list: each part with whether it is not started, in progress or completed."""
+    content = content or {}
+    answers = content.get("answers", {})
+    rows = []
+    for part in (*definition.parts, *_core_parts(definition)):
+        required = [q for q in part.questions if q.required]
+        started = any(answers.get(q.key) for q in part.questions)
+        done = all(answers.get(q.key) for q in required) if required else started
+        rows.append({"key": part.key, "title": part.title, "state": _state(done, started), "kind": "part"})
+    if not definition.by_family:
+        for key, title in LIST_PARTS:
+            items = bool(content.get(key))
+            rows.append({"key": key, "title": title, "state": _state(items, items), "kind": "list"})
+    if definition.ras_areas:
+        levels = content.get("ras", {})
+        done = all(area in levels for area in definition.ras_areas)
+        rows.append(
+            {
+                "key": "ras",
+                "title": "Resource levels (RAS)",
+                "state": _state(done, bool(levels)),
+                "kind": "ras",
+            }
+        )
+    return rows
+
+
+def _state(done: bool, started: bool) -> str:
+    return "completed" if done else ("in_progress" if started else "not_started")

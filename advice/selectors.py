@@ -69,13 +69,19 @@ def inbox(*, user: User) -> list[AdviceRequest]:
         if council is not None
         else Q(case__in=case_selectors.cases_for(user=user))
     )
-    return list(
+    rows = list(
         AdviceRequest.objects.filter(asked, scope, status__in=OPEN_STATUSES)
         .select_related(
             "case", "case__child", "case__coordinator", "asked_team", "asked_user", "allocated_to"
         )
         .order_by("due_on", "sent_on", "id")
     )
+    today = case_selectors.today()
+    for row in rows:
+        row.days_left = (row.due_on - today).days if row.due_on else None
+        row.days_late = -row.days_left if row.days_left is not None and row.days_left < 0 else 0
+        row.to_allocate = row.asked_team_id is not None and row.allocated_to_id is None
+    return rows
 
 
 def request_for(*, user: User, request_id: int) -> AdviceRequest:
@@ -141,10 +147,6 @@ def team_staff(*, team: AdviceTeam) -> QuerySet[User]:
 def teams_for(*, council_id: int, kind: str | None = None) -> list[AdviceTeam]:
     teams = AdviceTeam.objects.filter(council_id=council_id, is_active=True).order_by("name")
     return [team for team in teams if kind is None or kind in team.kinds]
-
-
-def teams_led_by(*, user: User) -> list[AdviceTeam]:
-    return list(AdviceTeam.objects.filter(leads=user, is_active=True).order_by("name"))
 
 
 # --- the case page and the planning page --------------------------------------------------------------------

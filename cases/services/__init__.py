@@ -18,7 +18,6 @@ from cases.services.documents import (
 )
 from cases.services.intake import (
     BORN_AFTER_RECEIVED,
-    LOGGERS,
     MAX_AGE_AT_REQUEST,
     MAY_NOT_LOG,
     RECEIVED_IN_FUTURE,
@@ -79,7 +78,6 @@ __all__ = [
     "StaleVersion",
     "next_reference",
     "search_name_for",
-    "LOGGERS",
     "MAX_AGE_AT_REQUEST",
     "MAY_NOT_LOG",
     "DuplicateOpenCase",

@@ -2,7 +2,7 @@
 
 from django.db.models import F
 
-from accounts.models import COUNCIL_ROLES, User
+from accounts.models import User
 from cases.models import (
     Case,
     CaseReferenceCounter,
@@ -10,12 +10,7 @@ from cases.models import (
     Child,
     TimelineEvent,
 )
-from core.errors import ServiceError, StaleVersion
-
-
-def _require_council_staff(user: User, council_id: int, roles=COUNCIL_ROLES) -> None:
-    if user.role not in roles or user.organisation_id != council_id:
-        raise ServiceError("You do not have permission to do that.")
+from core.errors import StaleVersion
 
 
 def _timeline(*, case: Case, kind: str, summary: str, by: User | None, detail: str = "", family: bool = True):

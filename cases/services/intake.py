@@ -32,7 +32,6 @@ from cases.models import (
 from cases.services._common import (
     _add_member,
     _lock,
-    _require_council_staff,
     _save_with_history,
     _timeline,
     next_reference,
@@ -44,8 +43,6 @@ from core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
-# Who may log a request that arrived by letter, email or another system.
-LOGGERS = frozenset({Role.COORDINATOR, Role.BUSINESS_SUPPORT, Role.SERVICE_MANAGER})
 
 MAX_AGE_AT_REQUEST = statutory.MAX_AGE_AT_REQUEST
 
@@ -483,9 +480,7 @@ def update_child_details(
     *, case: Case, details: ChildDetails, by: User, expected_version: int | None = None
 ) -> Child:
     """Correct the child's record. History keeps every earlier value; a new setting joins the team."""
-    _require_council_staff(
-        by, case.council_id, roles={Role.COORDINATOR, Role.SERVICE_MANAGER, Role.BUSINESS_SUPPORT}
-    )
+    policy.require(by, "edit_child", case)
     validate_child_age(date_of_birth=details.date_of_birth, received_on=case.received_on)
     today = selectors.today()
     with transaction.atomic():

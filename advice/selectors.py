@@ -104,6 +104,20 @@ def request_for(*, user: User, request_id: int) -> AdviceRequest:
     return request
 
 
+def leads(*, request: AdviceRequest, user: User) -> bool:
+    """Does this person lead the service the request was made to?"""
+    return bool(request.asked_team_id) and request.asked_team.leads.filter(pk=user.pk).exists()
+
+
+def acts_for(*, request: AdviceRequest, user: User, leads_too: bool = False) -> bool:
+    """Only the person asked (or allocated), or a lead of the service asked, acts on a request as its adviser.
+
+    A lead may act until they allocate it, and with `leads_too` always (to decline it or pass it on)."""
+    if user.pk in {request.asked_user_id, request.allocated_to_id}:
+        return True
+    return (leads_too or request.allocated_to_id is None) and leads(request=request, user=user)
+
+
 def open_request_exists(
     *, case: Case, kind: str, asked_user: User | None, asked_team: AdviceTeam | None, asked_email: str = ""
 ) -> bool:

@@ -407,8 +407,9 @@ def allocate_request(*, request: AdviceRequest, to: User, by: User) -> AdviceReq
             raise ServiceError("This request was made to a named person, so there is nothing to allocate")
         if not request.is_open:
             raise ServiceError("This request is closed")
-        is_lead = request.asked_team.leads.filter(pk=by.pk).exists()
-        if not is_lead and not policy.can(by, "request_advice", request.case):
+        if not selectors.leads(request=request, user=by) and not policy.can(
+            by, "request_advice", request.case
+        ):
             raise policy.NotAllowed("allocate_advice")
         if not to.is_active or not selectors.team_staff(team=request.asked_team).filter(pk=to.pk).exists():
             raise ServiceError("Choose someone in this service", field="to")
@@ -686,14 +687,8 @@ def _months_between(start: date, end: date) -> int:
 
 
 def _require_adviser(request: AdviceRequest, by: User, *, leads_too: bool = False) -> None:
-    """Only the person asked (or allocated), or a lead of the service asked, acts on a request as its adviser."""
-    if by.pk in {request.asked_user_id, request.allocated_to_id}:
-        return
-    # A lead of the service asked may act until they allocate it (and may always decline or pass it on).
-    lead_may = leads_too or request.allocated_to_id is None
-    if lead_may and request.asked_team_id and request.asked_team.leads.filter(pk=by.pk).exists():
-        return
-    raise policy.NotAllowed("give_advice")
+    if not selectors.acts_for(request=request, user=by, leads_too=leads_too):
+        raise policy.NotAllowed("give_advice")
 
 
 def _draft(request: AdviceRequest, *, by: User) -> AdviceSubmission:

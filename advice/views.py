@@ -77,19 +77,12 @@ def _context(advice_request, user) -> dict:
         "sent": sent,
         "content": content,
         "is_adviser": _is_adviser(advice_request, user),
-        "is_lead": bool(advice_request.asked_team_id)
-        and advice_request.asked_team.leads.filter(pk=user.pk).exists(),
+        "is_lead": selectors.leads(request=advice_request, user=user),
     }
 
 
 def _is_adviser(advice_request, user) -> bool:
-    if user.pk in {advice_request.asked_user_id, advice_request.allocated_to_id}:
-        return True
-    return bool(
-        advice_request.asked_team_id
-        and advice_request.allocated_to_id is None
-        and advice_request.asked_team.leads.filter(pk=user.pk).exists()
-    )
+    return selectors.acts_for(request=advice_request, user=user)
 
 
 @login_required
@@ -318,6 +311,8 @@ def _problem_link(advice_request, problem) -> dict:
 @require_POST
 def accept(request, request_id: int):
     advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    if not _is_adviser(advice_request, request.user):
+        raise Http404
     services.accept_request(request=advice_request, by=request.user)
     messages.success(request, _("You have accepted the request."))
     return redirect("advice:request", request_id=advice_request.pk)
@@ -327,6 +322,8 @@ def accept(request, request_id: int):
 @require_http_methods(["GET", "POST"])
 def decline(request, request_id: int):
     advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    if not selectors.acts_for(request=advice_request, user=request.user, leads_too=True):
+        raise Http404
     form = advice_forms.ReasonForm(request.POST or None)
     form.fields["reason"].label = _("Why can you not give this advice?")
     form.fields["reason"].error_messages["required"] = _("Enter why you cannot give this advice")
@@ -350,6 +347,12 @@ def decline(request, request_id: int):
 @require_http_methods(["GET", "POST"])
 def pass_on(request, request_id: int):
     advice_request = selectors.request_for(user=request.user, request_id=request_id)
+    # The adviser or their lead (sent to the wrong service), or the coordinator who asked.
+    if not (
+        selectors.acts_for(request=advice_request, user=request.user, leads_too=True)
+        or policy.can(request.user, "request_advice", advice_request.case, known_in_scope=True)
+    ):
+        raise Http404
     teams = [
         t
         for t in selectors.teams_for(council_id=advice_request.case.council_id)
@@ -378,7 +381,10 @@ def pass_on(request, request_id: int):
 @require_http_methods(["GET", "POST"])
 def allocate(request, request_id: int):
     advice_request = selectors.request_for(user=request.user, request_id=request_id)
-    if advice_request.asked_team_id is None:
+    may_allocate = selectors.leads(request=advice_request, user=request.user) or policy.can(
+        request.user, "request_advice", advice_request.case, known_in_scope=True
+    )
+    if advice_request.asked_team_id is None or not may_allocate:
         raise Http404
     staff = list(selectors.team_staff(team=advice_request.asked_team).order_by("full_name"))
     return _reason_page(

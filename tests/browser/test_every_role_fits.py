@@ -152,3 +152,72 @@ def test_the_start_page_and_the_request_pages_fit_the_screen(
     page.wait_for_load_state("load")
     _open(page, live_server, page.url.removeprefix(live_server.url), "the first question", findings, width)
     findings.assert_none()
+
+
+@pytest.fixture
+def advice_world(council, coordinator, business_support):
+    """A case being assessed with a request for advice to a specialist, who has started it."""
+    from advice import services as advice_services
+
+    case = factories.make_case(
+        council=council,
+        by=business_support,
+        coordinator=coordinator,
+        first_name="Maximilian-Alexander",
+        last_name="Fotheringham-Worthington",
+    )
+    services.case_transition(case=case, name="start_assessment_decision", by=coordinator)
+    services.case_transition(case=case, name="agree_to_assess", by=coordinator)
+    case.refresh_from_db()
+    specialist = factories.UserFactory(
+        role=Role.SPECIALIST, discipline="educational_psychology", organisation=council, full_name="Howard Ep"
+    )
+    asked = advice_services.request_advice(
+        case=case, kind="psychological", asked_user=specialist, by=coordinator
+    )
+    advice_services.save_advice(
+        request=asked,
+        by=specialist,
+        changes={
+            "answers": {"methods": "Observed in class"},
+            "provision": [
+                {
+                    "section": "F",
+                    "what": "Access to a quiet space",
+                    "who": "",
+                    "frequency": "",
+                    "duration": "",
+                }
+            ],
+        },
+    )
+    return case, asked, specialist, coordinator
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_advice_pages_fit_the_screen(new_context, live_server, advice_world, findings, width):
+    case, asked, specialist, coordinator = advice_world
+    page = new_context(
+        viewport={"width": width, "height": 800}, is_mobile=width < 800, has_touch=True
+    ).new_page()
+    login(page, live_server, specialist)
+    for where, path in (
+        ("requests for advice", reverse("advice:inbox")),
+        ("a request for advice", reverse("advice:request", args=[asked.pk])),
+        ("a part of the advice", reverse("advice:part", args=[asked.pk, "assessment"])),
+        ("the provision, with a warning", reverse("advice:items", args=[asked.pk, "provision"])),
+        ("the RAS levels", reverse("advice:ras", args=[asked.pk])),
+        ("check and send", reverse("advice:check", args=[asked.pk])),
+    ):
+        _open(page, live_server, path, f"specialist: {where}", findings, width)
+    page = new_context(
+        viewport={"width": width, "height": 800}, is_mobile=width < 800, has_touch=True
+    ).new_page()
+    login(page, live_server, coordinator)
+    for where, path in (
+        ("the case page with advice", reverse("cases:detail", args=[case.reference])),
+        ("advice for the assessment", reverse("advice:plan", args=[case.reference])),
+        ("ask for advice", reverse("advice:ask", args=[case.reference])),
+    ):
+        _open(page, live_server, path, f"coordinator: {where}", findings, width)
+    findings.assert_none()

@@ -104,3 +104,31 @@ def test_the_case_page_costs_the_same_queries_with_2_advices_as_with_12(
     assert page.count("Speech and language therapy advice") >= 6
     assert page.count("Psychological advice") >= 6
     assert many == few
+
+
+def test_the_case_page_costs_the_same_queries_with_2_open_requests_as_with_12(
+    client, django_assert_max_num_queries, council, coordinator, ep, ep_team, scheme
+):
+    """Open requests show "Record an exception" for each: the links must not cost a query each."""
+    case = _assessing_case(council, coordinator)
+
+    def ask(n):
+        for _ in range(n):
+            advice_services.request_advice(
+                case=case,
+                kind="psychological",
+                asked_user=factories.UserFactory(
+                    role="specialist", discipline="educational_psychology", organisation=council
+                ),
+                by=coordinator,
+            )
+
+    ask(2)
+    client.force_login(coordinator)
+    url = reverse("cases:detail", kwargs={"reference": case.reference})
+    few, page = _queries(client, url, BUDGET - 1, django_assert_max_num_queries)
+    assert page.count("Record an exception<span") == 2
+    ask(10)
+    many, page = _queries(client, url, few, django_assert_max_num_queries)
+    assert page.count("Record an exception<span") == 12
+    assert many == few

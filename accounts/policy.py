@@ -133,6 +133,14 @@ ACTIONS: dict[str, Rule] = {
     "manage_ras_scheme": _rule(
         {ADMIN, MANAGER}, "Set the council's RAS scale, weights, bands and amounts", on_case=False
     ),
+    # --- the decision panel (panel app) ------------------------------------------------------------------------
+
+    # --- the plan (drafting app) -------------------------------------------------------------------------------
+
+    # --- the family portal (portal app) ------------------------------------------------------------------------
+
+    # --- security, records and retention -----------------------------------------------------------------------
+
 }
 
 # What each role sees of a case. A field not listed for a role is left out of its pages and API responses.

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "cases",
     "forms_ersa",
     "advice",
+    "panel",
+    "drafting",
+    "portal",
     "demo",
 ]
 

@@ -1,0 +1,2 @@
+"""The paperless decision panel: panels and their terms of reference, meetings and agendas, case bundles on
+tablets, votes, recorded decisions, minutes and outcome letters."""

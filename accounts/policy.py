@@ -136,6 +136,38 @@ ACTIONS: dict[str, Rule] = {
     # --- the decision panel (panel app) ------------------------------------------------------------------------
 
     # --- the plan (drafting app) -------------------------------------------------------------------------------
+    "view_plan": _rule(
+        COUNCIL_STAFF | {PANEL},
+        "Read the plan's versions, their quality findings and where each sentence came from",
+    ),
+    "edit_draft": _rule(
+        {COORDINATOR, MANAGER}, "Assemble the draft plan from the advice, edit it and resolve its flags"
+    ),
+    "send_draft": _rule({COORDINATOR, MANAGER}, "Send the draft plan to the family for their 15 days"),
+    "record_family_comment": _rule(CASEWORK, "Record the family's comments on the draft received by letter"),
+    "answer_comment": _rule({COORDINATOR, MANAGER}, "Answer each of the family's comments on the draft"),
+    "consult_placement": _rule(
+        {COORDINATOR, MANAGER}, "Consult schools and name the placement in section I of the plan"
+    ),
+    "sign_off_plan": _rule(
+        {COORDINATOR, MANAGER}, "Sign off the plan, within the band and cost the council lets their role"
+    ),
+    "issue_final_plan": _rule({COORDINATOR, MANAGER}, "Issue the final plan and record the decided funding"),
+    "export_finance": _rule(
+        {SUPPORT, MANAGER}, "Export the issued plans' funding hand-off for finance", on_case=False
+    ),
+    "view_plan_quality": _rule(
+        {COORDINATOR, MANAGER},
+        "See the grades of plans: their own as a coordinator, the council's as a manager",
+        on_case=False,
+    ),
+    "view_draft_as_family": _rule(
+        {PARENT, YOUNG_PERSON, SUPPORTER},
+        "Read the draft plan sent to the family, with their comments and answers",
+    ),
+    "comment_on_draft": _rule(
+        {PARENT, YOUNG_PERSON}, "Comment on the draft plan section by section and name a school"
+    ),
 
     # --- the family portal (portal app) ------------------------------------------------------------------------
 

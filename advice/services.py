@@ -21,6 +21,7 @@ from accounts import services as account_services
 from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
 from advice import checks, definitions, ras, selectors
 from advice.models import (
+    OPEN_STATUSES,
     AdviceAttachment,
     AdviceNeed,
     AdviceOutcome,
@@ -851,6 +852,9 @@ def submit_advice(
         )
         score_case(case=request.case, by=by)
         enqueue_on_commit("advice.tasks.render_advice_pdf", draft.pk)
+        if not AdviceRequest.objects.filter(case=request.case, status__in=OPEN_STATUSES).exists():
+            # The last advice asked for has arrived (or a correction of it): the draft plan is assembled from it.
+            enqueue_on_commit("drafting.tasks.assemble_plan", request.case_id)
     return draft
 
 

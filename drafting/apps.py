@@ -1,6 +1,16 @@
+"""The EHC plan: versions with sections A to K, automated assembly from the submitted advice with provenance,
+quality checks, the family's 15 days, sign-off and the final plan."""
+
 from django.apps import AppConfig
 
 
 class DraftingConfig(AppConfig):
     name = "drafting"
     verbose_name = "EHC plans"
+
+    def ready(self) -> None:
+        from cases import panels
+        from drafting import notices, selectors
+
+        notices.register_templates()
+        panels.register(panels.Panel("plan", "drafting/_case_panel.html", selectors.case_panel, order=30))

@@ -730,7 +730,7 @@ class NeedInput:
 
     id: int
     description: str
-    section: str = "B"
+    section: str = ""  # B, C or D as stored; blank: the section the kind of advice gives needs to
     area: str = ""
     sen2_type: str = ""
     evidence: str = ""
@@ -755,7 +755,7 @@ class ProvisionInput:
 
     id: int
     what: str
-    section: str = "F"
+    section: str = ""  # F, G, H1 or H2 as stored; blank: the first section the kind of advice gives
     who: str = ""
     frequency: str = ""
     duration: str = ""
@@ -805,3 +805,20 @@ class AssemblyInputs:
 
 def iter_keys(items: Iterable[Item]) -> list[str]:
     return [i.key for i in items]
+
+
+def item_text(item: Item) -> str:
+    """An item's words as the plan shows them, for lists, differences and findings."""
+    if isinstance(item, View):
+        return item.text
+    if isinstance(item, (Need, Outcome)):
+        return item.description
+    if isinstance(item, Provision):
+        return item.sentence()
+    if isinstance(item, Placement):
+        return ", ".join(p for p in (item.name, item.type, item.urn) if p)
+    if isinstance(item, PersonalBudget):
+        return item.details or item.amount
+    if isinstance(item, AdviceListing):
+        return f"{item.title}: {item.author_name}".strip(": ")
+    return ""

@@ -17,6 +17,8 @@ WHOSE_CHOICES = [("child", _("The child or young person")), ("family", _("The pa
 class _Versioned(GovUKForm):
     # The section's counter when the page was opened: the optimistic check.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The item as it was when the page was opened: another item of the section saved meanwhile is no conflict.
+    item_stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 def _text(label, *, required=True, rows=3, max_length=5000, help_text=""):

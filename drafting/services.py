@@ -8,7 +8,10 @@ are rendered by a task once it commits.
 """
 
 import csv
+import dataclasses
+import hashlib
 import io
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -129,19 +132,28 @@ def _advice_max_age_months(case: Case) -> int:
     return advice_selectors.settings_for(council_id=case.council_id).reuse_max_age_months
 
 
+def _finding_dict(finding) -> dict:
+    data = finding.to_dict() if hasattr(finding, "to_dict") else dataclasses.asdict(finding)
+    data.setdefault("severity", "error" if getattr(finding, "is_error", False) else "warning")
+    return data
+
+
 def _check(version: PlanVersion, content: plan_content.PlanContent) -> None:
     """Run the quality checks on the content as saved and cache what they found on the version."""
     case = version.plan.case
+    if not hasattr(quality, "check"):
+        version.flag_count = len(content.open_flags())
+        return
     report = quality.check(
         content,
         today=case_selectors.today(),
         advice_max_age_months=_advice_max_age_months(case),
         is_draft=version.kind == PlanVersion.Kind.DRAFT,
     )
-    version.findings = [finding.to_dict() for finding in report.findings]
+    version.findings = [_finding_dict(finding) for finding in report.findings]
     version.grade = report.grade
     version.score = int(round(report.score))
-    version.error_count = sum(1 for f in report.findings if f.is_error)
+    version.error_count = sum(1 for f in version.findings if f.get("severity") == "error")
     version.flag_count = len(content.open_flags())
     version.updated_at = timezone.now()
 
@@ -235,16 +247,39 @@ def assemble_plan(*, case: Case, by: User | None = None) -> PlanVersion | None:
 
 
 def _changes(old, new) -> list:
+    """What changed from the previous version, kept short: the page that shows the detail compares again."""
     if old is None:
         return []
-    return [change.to_dict() for change in diffing.diff(old, new)]
+    return [
+        {
+            "section": c.section,
+            "key": c.key,
+            "change": c.change,
+            "text": c.text[:300],
+            "fields": list(c.fields),
+        }
+        for c in diffing.diff(old, new).changes
+    ]
 
 
 # --- editing ---------------------------------------------------------------------------------------------------
 
 
+def item_stamp(item) -> str:
+    """A short fingerprint of one item as stored, for the optimistic check of an edit to that item alone."""
+    return hashlib.sha256(json.dumps(item.to_dict(), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def _edit(
-    *, version: PlanVersion, section: str, expected: int | None, by: User, reason: str, change
+    *,
+    version: PlanVersion,
+    section: str,
+    expected: int | None,
+    by: User,
+    reason: str,
+    change,
+    key: str = "",
+    expected_item: str = "",
 ) -> PlanVersion:
     """One person's change to one section, refused if someone saved that section since they opened it."""
     policy.require(by, "edit_draft", version.plan.case)
@@ -256,12 +291,16 @@ def _edit(
         row = version.sections.select_for_update().filter(code=section).first()
         if row is None:
             raise ServiceError("There is no such section of the plan")
-        if expected is not None and row.version != expected:
+        content = selectors.content_of(version)
+        if (
+            expected is not None
+            and row.version != expected
+            and not _item_unchanged(content, key, expected_item)
+        ):
             raise StaleVersion(
                 f"Someone else saved section {section} while you were editing it. Your changes are below: "
                 "check them against theirs and save again."
             )
-        content = selectors.content_of(version)
         try:
             changed = change(content, timezone.now())
         except plan_content.ContentError as error:
@@ -273,13 +312,32 @@ def _edit(
     return version
 
 
+def _item_unchanged(content, key: str, expected_item: str) -> bool:
+    if not key or not expected_item:
+        return False
+    try:
+        return item_stamp(content.item(key)) == expected_item
+    except plan_content.ContentError:
+        return False
+
+
 def edit_item(
-    *, version: PlanVersion, section: str, key: str, changes: dict, by: User, expected_version: int | None
+    *,
+    version: PlanVersion,
+    section: str,
+    key: str,
+    changes: dict,
+    by: User,
+    expected_version: int | None,
+    expected_item: str = "",
 ) -> PlanVersion:
+    """A person's change to one item, refused if that item (or, without its stamp, its section) changed since."""
     return _edit(
         version=version,
         section=section,
         expected=expected_version,
+        key=key,
+        expected_item=expected_item,
         by=by,
         reason=f"Edited in section {section}",
         change=lambda content, at: plan_content.edit_item(
@@ -1153,5 +1211,6 @@ def pdf_context(*, version: PlanVersion) -> dict:
             for code in SECTIONS
         ],
         "content": content,
+        "area_labels": plan_content.AREA_OF_NEED_LABELS,
         "today": case_selectors.today(),
     }

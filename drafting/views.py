@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -53,6 +54,15 @@ def _may(user, case) -> dict:
     }
 
 
+def _display(version) -> dict:
+    """What the item templates name: each advice's K entry (for its source link) and the areas of need."""
+    content = selectors.content_of(version)
+    return {
+        "listings": {a.submission_id: a for a in content.advice if a.submission_id},
+        "area_labels": plan_content.AREA_OF_NEED_LABELS,
+    }
+
+
 def _page(request, template, context, *, form=None):
     return render(request, template, context, status=_status(form))
 
@@ -90,6 +100,7 @@ def _version_page(request, version):
             "versions": selectors.versions_of(case=case),
             "pdf": selectors.pdf_of(version),
             "may": _may(request.user, case),
+            **_display(version),
         },
     )
 
@@ -126,9 +137,9 @@ def changes(request, version_id: int):
             raise Http404 from None
         if old.plan_id != version.plan_id:
             raise Http404
-    rows = []
+    rows = {}
     if old is not None:
-        rows = diffing.diff(selectors.content_of(old), selectors.content_of(version))
+        rows = diffing.diff(selectors.content_of(old), selectors.content_of(version)).by_section()
     return render(
         request,
         "drafting/changes.html",
@@ -170,7 +181,8 @@ def _item_form(code: str, item, *, counter: int, data=None):
     form_class = plan_forms.ITEM_FORMS.get(code)
     if form_class is None:
         return None
-    return form_class(data=data, initial={**_initial(item), "expected_version": counter}, prefix=item.key)
+    initial = {**_initial(item), "expected_version": counter, "item_stamp": services.item_stamp(item)}
+    return form_class(data=data, initial=initial, prefix=item.key)
 
 
 def _section_context(request, version, code: str, *, forms_by_key=None, add_form=None, conflict=None) -> dict:
@@ -204,6 +216,7 @@ def _section_context(request, version, code: str, *, forms_by_key=None, add_form
         or (new_class(prefix="new", initial={"expected_version": section.counter}) if new_class else None),
         "editable": version.is_editable and policy.can(request.user, "edit_draft", case, known_in_scope=True),
         "may": _may(request.user, case),
+        **_display(version),
     }
 
 
@@ -216,7 +229,7 @@ def section(request, version_id: int, code: str):
 
 
 def _changes_from(form, code: str) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("expected_version", "item_stamp")}
 
 
 @login_required
@@ -243,6 +256,7 @@ def item(request, version_id: int, code: str, key: str):
                 changes=_changes_from(form, code),
                 by=request.user,
                 expected_version=form.cleaned_data.get("expected_version"),
+                expected_item=form.cleaned_data.get("item_stamp") or "",
             )
         except services.StaleVersion as error:
             # Keep what they typed; show the other person's change; the next save goes over it knowingly.
@@ -251,6 +265,7 @@ def item(request, version_id: int, code: str, key: str):
             conflict = fresh
             data = request.POST.copy()
             data[f"{key}-expected_version"] = str(selectors.section_counters(version).get(code, 0))
+            data[f"{key}-item_stamp"] = services.item_stamp(fresh)
             form = _item_form(code, current, counter=0, data=data)
             form.is_valid()
             form.add_error(None, error.message)
@@ -274,7 +289,6 @@ def item(request, version_id: int, code: str, key: str):
             request,
             "drafting/_item.html",
             {**context, "row": row, "saved": form is None},
-            status=200 if form is None else 400,
         )
     return render(request, "drafting/section.html", context, status=400)
 
@@ -431,7 +445,19 @@ def record_comment(request, reference: str):
         else:
             messages.success(request, _("The family's comment was recorded"))
             return redirect("drafting:comments", reference=reference)
-    return _page(request, "drafting/record_comment.html", {"case": case, "form": form}, form=form)
+    return _page(
+        request,
+        "drafting/record_comment.html",
+        {
+            "case": case,
+            "form": form,
+            "heading": _("Record a comment from the family"),
+            "submit": _("Record the comment"),
+            "cancel_url": reverse("drafting:comments", kwargs={"reference": case.reference}),
+            "multipart": True,
+        },
+        form=form,
+    )
 
 
 @login_required
@@ -455,7 +481,19 @@ def answer(request, comment_id: int):
         else:
             messages.success(request, _("Answer saved. The family can read it."))
             return redirect("drafting:comments", reference=case.reference)
-    return _page(request, "drafting/answer.html", {"case": case, "comment": comment, "form": form}, form=form)
+    return _page(
+        request,
+        "drafting/answer.html",
+        {
+            "case": case,
+            "comment": comment,
+            "form": form,
+            "heading": _("Answer the family's comment"),
+            "submit": _("Save the answer"),
+            "cancel_url": reverse("drafting:comments", kwargs={"reference": case.reference}),
+        },
+        form=form,
+    )
 
 
 # --- placement, sign-off, issue ------------------------------------------------------------------------------
@@ -555,7 +593,19 @@ def consultation(request, consultation_id: int):
         else:
             messages.success(request, _("The school's reply was recorded"))
             return redirect("drafting:placement", reference=case.reference)
-    return _page(request, "drafting/consultation.html", {"case": case, "row": row, "form": form}, form=form)
+    return _page(
+        request,
+        "drafting/consultation.html",
+        {
+            "case": case,
+            "row": row,
+            "form": form,
+            "heading": _("Record the school's reply"),
+            "submit": _("Record the reply"),
+            "cancel_url": reverse("drafting:placement", kwargs={"reference": case.reference}),
+        },
+        form=form,
+    )
 
 
 @login_required
@@ -585,6 +635,9 @@ def sign_off(request, reference: str):
             "form": form,
             "score": score,
             "rules": selectors.sign_off_rules(council_id=case.council_id),
+            "heading": _("Sign off the plan"),
+            "submit": _("Sign off"),
+            "cancel_url": reverse("drafting:plan", kwargs={"reference": case.reference}),
         },
         form=form,
     )
@@ -624,6 +677,9 @@ def issue(request, reference: str):
             "form": form,
             "score": score,
             "named": selectors.named_placement(version=version),
+            "heading": _("Issue the final plan"),
+            "submit": _("Issue the final plan"),
+            "cancel_url": reverse("drafting:plan", kwargs={"reference": case.reference}),
         },
         form=form,
     )

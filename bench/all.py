@@ -37,6 +37,7 @@ def main() -> int:
         ("reminder sweep", ["bench/sweep.py", "--reuse", "--size", largest]),
         ("outbox relay", ["bench/relay.py"]),
         ("request submission", ["bench/submission.py", "--size", largest]),
+        ("plan draft assembly", ["bench/drafting_assembly.py"]),
     ]
     outcomes = []
     for label, command in benchmarks:

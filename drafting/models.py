@@ -75,7 +75,7 @@ class PlanVersion(models.Model):
     changes = models.JSONField(default=list, blank=True)
     # The quality checks' findings and grade for the content as last saved (drafting.quality), cached.
     findings = models.JSONField(default=list, blank=True)
-    grade = models.CharField(max_length=2, blank=True)
+    grade = models.CharField(max_length=30, blank=True)
     score = models.PositiveSmallIntegerField(default=0)
     error_count = models.PositiveSmallIntegerField(default=0)
     flag_count = models.PositiveSmallIntegerField(default=0)

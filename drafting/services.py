@@ -126,34 +126,26 @@ def _write_content(
     return changed
 
 
-def _advice_max_age_months(case: Case) -> int:
+def _advice_age_limit_days(case: Case) -> int:
     from advice import selectors as advice_selectors
 
-    return advice_selectors.settings_for(council_id=case.council_id).reuse_max_age_months
-
-
-def _finding_dict(finding) -> dict:
-    data = finding.to_dict() if hasattr(finding, "to_dict") else dataclasses.asdict(finding)
-    data.setdefault("severity", "error" if getattr(finding, "is_error", False) else "warning")
-    return data
+    months = advice_selectors.settings_for(council_id=case.council_id).reuse_max_age_months
+    return months * 365 // 12
 
 
 def _check(version: PlanVersion, content: plan_content.PlanContent) -> None:
-    """Run the quality checks on the content as saved and cache what they found on the version."""
-    case = version.plan.case
-    if not hasattr(quality, "check"):
-        version.flag_count = len(content.open_flags())
-        return
-    report = quality.check(
+    """Run the quality checks on the content as saved and cache what they found, and the grade, on the version."""
+    findings = quality.check(
         content,
         today=case_selectors.today(),
-        advice_max_age_months=_advice_max_age_months(case),
-        is_draft=version.kind == PlanVersion.Kind.DRAFT,
+        advice_age_limit_days=_advice_age_limit_days(version.plan.case),
+        final=version.kind != PlanVersion.Kind.DRAFT,
     )
-    version.findings = [_finding_dict(finding) for finding in report.findings]
-    version.grade = report.grade
-    version.score = int(round(report.score))
-    version.error_count = sum(1 for f in version.findings if f.get("severity") == "error")
+    result = quality.grade(content, findings)
+    version.findings = [dataclasses.asdict(f) for f in findings]
+    version.grade = result.label
+    version.score = result.score
+    version.error_count = result.errors
     version.flag_count = len(content.open_flags())
     version.updated_at = timezone.now()
 
@@ -359,7 +351,7 @@ def add_item(
     *, version: PlanVersion, section: str, fields: dict, by: User, expected_version: int | None
 ) -> PlanVersion:
     """A person adds a need, outcome, provision item or view; its source is them."""
-    fields = dict(fields)
+    fields = {name: tuple(value) if isinstance(value, list) else value for name, value in fields.items()}
 
     def change(content, at):
         if section in plan_content.NEED_SECTIONS:

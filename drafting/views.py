@@ -200,7 +200,7 @@ def _section_context(request, version, code: str, *, forms_by_key=None, add_form
                 "flags": item.open_flags(),
                 "resolved": [f for f in item.flags if f.is_resolved],
                 "conflict": (conflict or {}).get(item.key),
-                "findings": [f for f in section.findings if f.get("item_key") == item.key],
+                "findings": [f for f in section.findings if f.get("key") == item.key],
             }
         )
     new_class = plan_forms.NEW_ITEM_FORMS.get(code) if code not in ("I", "J", "K") else None
@@ -211,7 +211,7 @@ def _section_context(request, version, code: str, *, forms_by_key=None, add_form
         "code": code,
         "title": SECTION_TITLES[code],
         "rows": rows,
-        "section_findings": [f for f in section.findings if not f.get("item_key")],
+        "section_findings": [f for f in section.findings if not f.get("key")],
         "add_form": add_form
         or (new_class(prefix="new", initial={"expected_version": section.counter}) if new_class else None),
         "editable": version.is_editable and policy.can(request.user, "edit_draft", case, known_in_scope=True),

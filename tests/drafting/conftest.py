@@ -10,7 +10,7 @@ from advice import services as advice_services
 from advice.models import RasScheme
 from cases import services as case_services
 from cases.models import FamilyContact
-from drafting import selectors
+from drafting import selectors, services
 from tests import factories
 from tests.advice.conftest import full_advice
 
@@ -109,13 +109,6 @@ SALT_ADVICE = {
 }
 
 
-def give_advice(case, coordinator, adviser, kind, content, *, capture):
-    request = advice_services.request_advice(case=case, kind=kind, asked_user=adviser, by=coordinator)
-    advice_services.save_advice(request=request, by=adviser, changes=content)
-    with capture(execute=True):
-        return advice_services.submit_advice(request=request, by=adviser)
-
-
 @pytest.fixture
 def advised_case(case, coordinator, ep, salt, scheme, parent, django_capture_on_commit_callbacks):
     """Both advices in (the plan assembled by the task), the family on the team, then the decision to issue."""
@@ -123,7 +116,9 @@ def advised_case(case, coordinator, ep, salt, scheme, parent, django_capture_on_
     case_services.case_transition(case=case, name="agree_to_assess", by=coordinator)
     case.refresh_from_db()
     factories.add_family_member(case, parent)
-    ask = advice_services.request_advice  # both asked before either answers, so the last one triggers assembly
+    ask = (
+        advice_services.request_advice
+    )  # both asked before either answers, so the last one triggers assembly
     a = ask(case=case, kind="psychological", asked_user=ep, by=coordinator)
     b = ask(case=case, kind="speech_and_language", asked_user=salt, by=coordinator)
     advice_services.save_advice(request=a, by=ep, changes=full_advice())
@@ -157,3 +152,73 @@ def letter_contact(advised_case):
 
 
 TODAY = datetime.date.today()
+
+
+def make_clean(version, by):
+    """What a coordinator does to the assembled draft before sending it: the views in A, the second need given an
+    outcome and provision, each conflict settled (one version kept, the other taken out)."""
+    content = selectors.content_of(version)
+    services.add_item(
+        version=version,
+        section="A",
+        fields={"whose": "child", "heading": "What I like", "text": "I like drawing and football."},
+        by=by,
+        expected_version=None,
+    )
+    bare = [n for n in content.active("B") if not any(n.key in o.need_keys for o in content.active("E"))]
+    for need in bare:
+        version = services.add_item(
+            version=version,
+            section="E",
+            fields={
+                "description": f"Manages: {need.description}",
+                "by_when": "July 2027",
+                "measure": "Termly review with the class teacher",
+                "need_keys": [need.key],
+            },
+            by=by,
+            expected_version=None,
+        )
+        outcome = selectors.content_of(version).active("E")[-1]
+        version = services.add_item(
+            version=version,
+            section="F",
+            fields={
+                "what": f"Support for: {need.description}",
+                "who": "Class teaching assistant",
+                "frequency": "Every morning",
+                "duration": "15 minutes, for the school year",
+                "group_size": "1:1",
+                "need_keys": [need.key],
+                "outcome_keys": [outcome.key],
+            },
+            by=by,
+            expected_version=None,
+        )
+    content = selectors.content_of(version)
+    dropped = set()
+    for section, item, flag in content.open_flags():
+        if item.key in dropped:
+            continue
+        version = services.resolve_flag(
+            version=version,
+            section=section,
+            key=item.key,
+            code=flag.code,
+            resolution="Settled",
+            by=by,
+            expected_version=None,
+        )
+        if flag.code == "conflict":
+            for other in flag.with_keys:
+                if other not in dropped:
+                    dropped.add(other)
+                    version = services.delete_item(
+                        version=version,
+                        section=section,
+                        key=other,
+                        reason="The other recommendation is kept",
+                        by=by,
+                        expected_version=None,
+                    )
+    return version

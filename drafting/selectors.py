@@ -445,3 +445,17 @@ def case_panel(case: Case, user: User) -> dict | None:
             )
         },
     }
+
+
+def plans_for(*, user: User) -> QuerySet[Plan]:
+    """The plans of the cases this person may read the plan of (council staff of the council, the panel on the
+    team), with their versions in one more query."""
+    if not policy.role_may(user, "view_plan"):
+        return Plan.objects.none()
+    council = policy.council_of(user)
+    plans = (
+        Plan.objects.filter(council=council)
+        if council is not None
+        else Plan.objects.filter(case__in=case_selectors.cases_for(user=user))
+    )
+    return plans.select_related("case").prefetch_related("versions").order_by("-created_at", "-id")

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from advice.api import AdviceRequestViewSet
 from cases.api import CaseViewSet, ObtainTokenView
+from drafting.api import PlanViewSet
 from forms_ersa.api import OnlineRequestView
 
 app_name = "api"
@@ -12,6 +13,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="case")
 router.register("advice-requests", AdviceRequestViewSet, basename="advice-request")
+router.register("plans", PlanViewSet, basename="plan")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -1,5 +1,6 @@
 """The plan's use cases, as the coordinator, the family and the law see them."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 
@@ -552,10 +553,8 @@ def _inflated(pdf: bytes) -> bytes:
 
     out = [pdf]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
+        with contextlib.suppress(zlib.error):
             out.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
     return b"".join(out)
 
 

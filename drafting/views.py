@@ -380,7 +380,7 @@ def delete(request, version_id: int, code: str, key: str):
 def send(request, reference: str):
     case = _case(request, reference, "send_draft")
     version = _working(case)
-    form = plan_forms.SendForm(data=request.POST or None)
+    form = plan_forms.SendForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.send_draft(
@@ -423,7 +423,10 @@ def comments(request, reference: str):
 @require_http_methods(["GET", "POST"])
 def record_comment(request, reference: str):
     case = _case(request, reference, "record_family_comment")
-    form = plan_forms.RecordCommentForm(data=request.POST or None, files=request.FILES or None)
+    form = plan_forms.RecordCommentForm(
+        data=request.POST if request.method == "POST" else None,
+        files=request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -467,7 +470,7 @@ def answer(request, comment_id: int):
     case = comment.case
     existing = getattr(comment, "answer", None) if hasattr(comment, "answer") else None
     initial = {"outcome": existing.outcome, "reason": existing.reason} if existing else None
-    form = plan_forms.AnswerForm(data=request.POST or None, initial=initial)
+    form = plan_forms.AnswerForm(data=request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_comment(
@@ -584,7 +587,7 @@ def placement(request, reference: str):
 def consultation(request, consultation_id: int):
     row = selectors.consultation_for(user=request.user, consultation_id=consultation_id)
     case = row.plan.case
-    form = plan_forms.ResponseForm(data=request.POST or None)
+    form = plan_forms.ResponseForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_consultation_response(consultation=row, by=request.user, **form.cleaned_data)
@@ -615,7 +618,7 @@ def sign_off(request, reference: str):
     version = _working(case)
     score = selectors.ras_suggestion(case=case, user=request.user)
     form = plan_forms.SignOffForm(
-        data=request.POST or None,
+        data=request.POST if request.method == "POST" else None,
         initial={"band": score.band if score else "", "annual_cost": score.annual_amount if score else None},
     )
     if request.method == "POST" and form.is_valid():
@@ -652,7 +655,7 @@ def issue(request, reference: str):
     # The panel's decided band is wired in later; until then the RAS suggestion fills it and the coordinator
     # changes it to what was decided.
     form = plan_forms.IssueForm(
-        data=request.POST or None,
+        data=request.POST if request.method == "POST" else None,
         initial={
             "decided_band": score.band if score else "",
             "decided_amount": score.annual_amount if score else None,

@@ -13,7 +13,7 @@ from cases import policy
 from cases import selectors as case_selectors
 from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer
 from drafting import quality, selectors, services
-from drafting.models import SECTIONS, CommentAnswer, FamilyComment, PlanVersion
+from drafting.models import CommentAnswer, FamilyComment, PlanVersion
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such plan, or not one you may see.")
 REFERENCE = OpenApiParameter("reference", str, OpenApiParameter.PATH, description="The case reference.")
@@ -24,6 +24,11 @@ PROBLEM = OpenApiResponse(
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="draft, final or amended")
+    status = serializers.CharField(
+        read_only=True, help_text="editing, sent, signed_off, issued or superseded"
+    )
+
     class Meta:
         model = PlanVersion
         fields = [
@@ -58,6 +63,8 @@ class VersionSerializer(VersionSummarySerializer):
 
 
 class AnswerSerializer(serializers.ModelSerializer):
+    outcome = serializers.CharField(read_only=True, help_text="agreed (and changed) or not_agreed")
+
     class Meta:
         model = CommentAnswer
         fields = ["outcome", "reason", "at"]
@@ -66,6 +73,8 @@ class AnswerSerializer(serializers.ModelSerializer):
 class CommentSerializer(serializers.ModelSerializer):
     answer = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="plan_version.number")
+    section = serializers.CharField(read_only=True)
+    route = serializers.CharField(read_only=True, help_text="portal, api or letter")
 
     class Meta:
         model = FamilyComment
@@ -98,7 +107,7 @@ def _has_answer(comment) -> bool:
 
 
 class CommentInputSerializer(serializers.Serializer):
-    section = serializers.ChoiceField(choices=list(SECTIONS))
+    section = serializers.CharField(max_length=2, help_text="A, B, C, D, E, F, G, H1, H2, I, J or K")
     item_key = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     school_wanted = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -112,13 +121,18 @@ class CommentInputSerializer(serializers.Serializer):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=CommentAnswer.Outcome.values)
+    outcome = serializers.CharField(max_length=12, help_text="agreed (and changed) or not_agreed")
     reason = serializers.CharField(max_length=5000)
 
 
 class ProvisionCheckSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
-    section = serializers.ChoiceField(choices=["F", "G", "H1", "H2"])
+    section = serializers.CharField(max_length=2, help_text="F, G, H1 or H2")
+
+    def validate_section(self, value: str) -> str:
+        if value not in ("F", "G", "H1", "H2"):
+            raise serializers.ValidationError("Choose the section of provision: F, G, H1 or H2")
+        return value
 
 
 def _case(user, reference: str, action_name: str):

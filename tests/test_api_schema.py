@@ -18,6 +18,12 @@ PATHS = {
     "/api/v1/advice-requests/": {"get"},
     "/api/v1/advice-requests/{id}/": {"get"},
     "/api/v1/advice-requests/{id}/advice/": {"post"},
+    "/api/v1/plans/": {"get"},
+    "/api/v1/plans/{reference}/": {"get"},
+    "/api/v1/plans/{reference}/versions/{number}/": {"get"},
+    "/api/v1/plans/{reference}/comments/": {"get", "post"},
+    "/api/v1/plans/{reference}/comments/{comment_id}/answer/": {"post"},
+    "/api/v1/plans/provision-check/": {"post"},
 }
 
 

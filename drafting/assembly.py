@@ -129,6 +129,11 @@ def _answers(advice: AdviceInput) -> Mapping[str, Any]:
     return nested if isinstance(nested, Mapping) else advice.answers
 
 
+def _ranked(named: list[str]) -> tuple[str, ...]:
+    """Each type once, the most often named first, ties in the order first named."""
+    return tuple(sorted(dict.fromkeys(named), key=lambda t: (-named.count(t), named.index(t))))
+
+
 def _views(advice: Sequence[AdviceInput], inputs: AssemblyInputs) -> list[View]:
     views: dict[str, list[View]] = {CHILD: [], FAMILY: []}
     for item in advice:
@@ -196,7 +201,7 @@ def _needs(advice: Sequence[AdviceInput], names: Mapping[int, str]):
                     "sources": [],
                 },
             )
-            if need.sen2_type and need.sen2_type not in entry["types"]:
+            if need.sen2_type:
                 entry["types"].append(need.sen2_type)
             if need.evidence.strip() and need.evidence.strip() not in entry["evidence"]:
                 entry["evidence"].append(need.evidence.strip())
@@ -207,7 +212,7 @@ def _needs(advice: Sequence[AdviceInput], names: Mapping[int, str]):
             key=key,
             section=entry["section"],
             area=entry["area"],
-            need_types=tuple(entry["types"]),
+            need_types=_ranked(entry["types"]),
             description=entry["description"],
             evidence="\n\n".join(entry["evidence"]),
             sources=tuple(entry["sources"]),

@@ -290,3 +290,12 @@ def test_a_merge_the_person_rejects_is_split_and_stays_split():
     assert not [
         f for f in check(again, today=date(2026, 3, 10)) if f.code in ("merge_unchecked", "source_changed")
     ]
+
+
+def test_a_merged_need_ranks_the_types_its_advisers_named():
+    third = dataclasses.replace(
+        SALT, submission_id=108, request_id=18, needs=(dataclasses.replace(SALT.needs[0], sen2_type="ASD"),)
+    )
+    fourth = dataclasses.replace(third, submission_id=109, request_id=19)
+    need = by_text(assemble(inputs(SCHOOL, third, fourth)), "B", "spoken instructions")
+    assert need.need_types == ("ASD", "SLCN")

@@ -52,7 +52,7 @@ import dataclasses
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -850,10 +850,6 @@ class AssemblyInputs:
 
     advice: tuple[AdviceInput, ...] = ()
     request: RequestViews = field(default_factory=RequestViews)
-
-
-def iter_keys(items: Iterable[Item]) -> list[str]:
-    return [i.key for i in items]
 
 
 def item_text(item: Item) -> str:

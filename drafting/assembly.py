@@ -129,6 +129,11 @@ def _answers(advice: AdviceInput) -> Mapping[str, Any]:
     return nested if isinstance(nested, Mapping) else advice.answers
 
 
+def _ranked(named: list[str]) -> tuple[str, ...]:
+    """Each type once, the most often named first, ties in the order first named."""
+    return tuple(sorted(dict.fromkeys(named), key=lambda t: (-named.count(t), named.index(t))))
+
+
 def _views(advice: Sequence[AdviceInput], inputs: AssemblyInputs) -> list[View]:
     views: dict[str, list[View]] = {CHILD: [], FAMILY: []}
     for item in advice:
@@ -196,7 +201,7 @@ def _needs(advice: Sequence[AdviceInput], names: Mapping[int, str]):
                     "sources": [],
                 },
             )
-            if need.sen2_type and need.sen2_type not in entry["types"]:
+            if need.sen2_type:
                 entry["types"].append(need.sen2_type)
             if need.evidence.strip() and need.evidence.strip() not in entry["evidence"]:
                 entry["evidence"].append(need.evidence.strip())
@@ -207,7 +212,7 @@ def _needs(advice: Sequence[AdviceInput], names: Mapping[int, str]):
             key=key,
             section=entry["section"],
             area=entry["area"],
-            need_types=tuple(entry["types"]),
+            need_types=_ranked(entry["types"]),
             description=entry["description"],
             evidence="\n\n".join(entry["evidence"]),
             sources=tuple(entry["sources"]),
@@ -415,14 +420,25 @@ def _conflicts(items: list[T], *, same, describe, names: Mapping[int, str], what
 
 
 def _keep_edits(fresh: PlanContent, previous: PlanContent) -> PlanContent:
+    # Advice the person has already worked with: its sources are not added back to what they edited (a merge they
+    # split stays split); new advice's are.
+    known = {
+        s.submission_id for _section, item in previous.all_items(include_deleted=True) for s in item.sources
+    }
+    # Every source the advice gives now, wherever assembly put it.
+    said = {s for _section, item in fresh.all_items() for s in item.sources}
+
+    def merge(fresh_items, old_items):
+        return _merge_list(fresh_items, old_items, known, said)
+
     return PlanContent(
-        views=tuple(_merge_list(fresh.views, previous.views)),
-        needs=tuple(_by_section(_merge_list(fresh.needs, previous.needs), NEED_SECTIONS)),
-        outcomes=tuple(_merge_list(fresh.outcomes, previous.outcomes)),
-        provision=tuple(_by_section(_merge_list(fresh.provision, previous.provision), PROVISION_SECTIONS)),
-        placement=_keep(fresh.placement, previous.placement),
-        personal_budget=_keep(fresh.personal_budget, previous.personal_budget),
-        advice=tuple(_merge_list(fresh.advice, previous.advice)),
+        views=tuple(merge(fresh.views, previous.views)),
+        needs=tuple(_by_section(merge(fresh.needs, previous.needs), NEED_SECTIONS)),
+        outcomes=tuple(merge(fresh.outcomes, previous.outcomes)),
+        provision=tuple(_by_section(merge(fresh.provision, previous.provision), PROVISION_SECTIONS)),
+        placement=_keep(fresh.placement, previous.placement, known),
+        personal_budget=_keep(fresh.personal_budget, previous.personal_budget, known),
+        advice=tuple(merge(fresh.advice, previous.advice)),
     )
 
 
@@ -430,12 +446,14 @@ def _by_section(items: list[T], sections: Sequence[str]) -> list[T]:
     return sorted(items, key=lambda item: sections.index(item.section))
 
 
-def _keep(fresh: T, old: T) -> T:
+def _keep(fresh: T, old: T, known: set) -> T:
     """One item present in both: the person's version if they touched it, else the fresh one."""
     if old.is_deleted:
         return old
     if old.is_edited:
-        sources = tuple(old.sources) + tuple(s for s in fresh.sources if s not in old.sources)
+        sources = tuple(old.sources) + tuple(
+            s for s in fresh.sources if s not in old.sources and s.submission_id not in known
+        )
         flags = tuple(old.flags) + tuple(f for f in fresh.flags if not _has_flag(old.flags, f))
         return dataclasses.replace(old, sources=sources, flags=flags)
     flags = tuple(_previous_flag(old.flags, f) for f in fresh.flags)
@@ -455,13 +473,16 @@ def _previous_flag(old_flags: Iterable[Flag], flag: Flag) -> Flag:
     return next((f for f in old_flags if _same_flag(f, flag)), flag)
 
 
-def _gone(old: T) -> T | None:
-    """An item of the previous content that assembly no longer produces."""
+def _gone(old: T, said: set) -> T | None:
+    """An item of the previous content that assembly no longer produces under its key."""
     if old.is_deleted:
         return old
     if old.sources and all(s.kind == PERSON for s in old.sources):
         return old
     if old.is_edited:
+        # A part of a merge the person split: the advice still says it, under the merged key.
+        if all(s in said for s in old.sources if s.kind != PERSON):
+            return old
         # Flagged once: after the person has checked it, it is theirs.
         if any(f.code == SOURCE_CHANGED for f in old.flags):
             return old
@@ -474,15 +495,15 @@ def _gone(old: T) -> T | None:
     return None
 
 
-def _merge_list(fresh: Sequence[T], previous: Sequence[T]) -> list[T]:
+def _merge_list(fresh: Sequence[T], previous: Sequence[T], known: set, said: set) -> list[T]:
     """The previous order kept; fresh items new to it go after their predecessor in the fresh assembly."""
     fresh_by_key = {item.key: item for item in fresh}
     result: list[T] = []
     for old in previous:
         if old.key in fresh_by_key:
-            result.append(_keep(fresh_by_key[old.key], old))
+            result.append(_keep(fresh_by_key[old.key], old, known))
         else:
-            kept = _gone(old)
+            kept = _gone(old, said)
             if kept is not None:
                 result.append(kept)
     position = {item.key: index for index, item in enumerate(result)}

@@ -52,7 +52,7 @@ import dataclasses
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -721,6 +721,55 @@ def resolve_flag(
     return content.replace(dataclasses.replace(item, flags=flags))
 
 
+def split_merged(
+    content: PlanContent, key: str, *, by_id: int | None, by_name: str, at: datetime, reason: str = ""
+) -> PlanContent:
+    """A person's rejection of a merge: one item per advice submission, each with that adviser's sources.
+
+    The first submission's part keeps the key; the others get `make_key(key, "split", submission id)`. Outcomes and
+    provision linked to the merged item are linked to the part from their own advice (to all parts when they share
+    none, as for an item a person wrote). The merged flag is resolved as split; every part, and every item
+    re-linked, is stamped as edited, so re-assembly keeps them as the person left them."""
+    item = content.item(key)
+    submissions = item.submission_ids
+    if len(submissions) < 2:
+        raise ContentError(f"Item {key} was not merged from several advices")
+    resolution = f"Split: {reason}" if reason else "Split"
+    flags = tuple(
+        dataclasses.replace(
+            f, resolved_by=by_id, resolved_by_name=by_name, resolved_at=at, resolution=resolution
+        )
+        if f.code == MERGED and not f.is_resolved
+        else f
+        for f in item.flags
+    )
+    stamp = {"edited_by": by_id, "edited_by_name": by_name, "edited_at": at}
+    parts: dict[int, str] = {}
+    result = content
+    for index, submission in enumerate(submissions):
+        part_key = key if index == 0 else make_key(key, "split", str(submission))
+        parts[submission] = part_key
+        sources = tuple(s for s in item.sources if s.submission_id == submission)
+        part = dataclasses.replace(
+            item, key=part_key, sources=sources, flags=flags if index == 0 else (), **stamp
+        )
+        result = result.replace(part)
+    # Re-link what pointed at the merged item.
+    for field_name in ("need_keys", "outcome_keys"):
+        for _section, linked in list(result.all_items(include_deleted=True)):
+            keys = getattr(linked, field_name, None)
+            if not keys or key not in keys:
+                continue
+            own = [parts[s] for s in linked.submission_ids if s in parts] or list(parts.values())
+            relinked: list[str] = []
+            for existing in keys:
+                for new_key in own if existing == key else [existing]:
+                    if new_key not in relinked:
+                        relinked.append(new_key)
+            result = result.replace(dataclasses.replace(linked, **{field_name: tuple(relinked)}, **stamp))
+    return result
+
+
 # --- Assembly's inputs: the submitted advice as the advice app stores it -------------------------------------------
 
 
@@ -801,10 +850,6 @@ class AssemblyInputs:
 
     advice: tuple[AdviceInput, ...] = ()
     request: RequestViews = field(default_factory=RequestViews)
-
-
-def iter_keys(items: Iterable[Item]) -> list[str]:
-    return [i.key for i in items]
 
 
 def item_text(item: Item) -> str:

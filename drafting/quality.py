@@ -27,13 +27,14 @@ names; a warning is something a reviewer would ask about):
 - outcomes (`outcome_no_time_frame`, `outcome_no_measure`, errors; `outcome_time_frame_unclear`, warning).
 - health provision in G has the commissioner's agreement recorded (`no_commissioner_agreement`): a warning in a
   draft (health often agrees during the 15 days), an error for the final plan.
-- advice older than the council's limit (`advice_too_old`, warning), counted from the date the child was assessed,
-  else the date it was submitted.
+- advice older than the council's limit (`advice_too_old`, warning: in calendar months, as the council's advice
+  settings hold it, or in days), counted from the date the child was assessed, else the date it was submitted.
 - jargon (`jargon`, warning): an abbreviation or term of art from `GLOSSARY` in sections B to J not explained the
   first time the plan uses it. It counts as explained when that item also gives its long form ("speech and
   language therapist (SALT)") or the term is followed by an explanation in brackets ("SALT (speech and language
   therapy)"). Section A is the family's own words and is not checked; K is a list of titles.
-- flags (`conflict_unresolved`, error: advisers' differing recommendations must be settled by a person;
+- flags (`conflict_unresolved`, error: advisers' differing recommendations must be settled by a person, by
+  resolving the flag or removing the other versions;
   `merge_unchecked` and `source_changed`, warnings).
 - empty wording (`empty_item`, error): an item with nothing in it.
 
@@ -52,6 +53,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from advice import specificity
+from cases.statutory import add_months
 from drafting.content import (
     CONFLICT,
     MERGED,
@@ -193,6 +195,23 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
+    def to_dict(self) -> dict:
+        """JSON for the version's cached findings and the API."""
+        return {
+            "section": self.section,
+            "key": self.key,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
+
 
 @dataclass(frozen=True)
 class SectionScore:
@@ -236,10 +255,15 @@ def check(
     *,
     today: date,
     advice_age_limit_days: int = DEFAULT_ADVICE_AGE_LIMIT_DAYS,
+    advice_age_limit_months: int | None = None,
     final: bool = False,
     glossary: Mapping[str, str] = GLOSSARY,
 ) -> list[Finding]:
-    """Every finding on the content, in the plan's order: section, then item, errors first within an item."""
+    """Every finding on the content, in the plan's order: section, then item, errors first within an item.
+
+    The council's limit on the age of advice is in calendar months when `advice_age_limit_months` is given (as
+    `advice.models.AdviceSettings.reuse_max_age_months` holds it), else `advice_age_limit_days`. `final=True` checks
+    the plan about to be issued (a named placement, the health commissioner's agreement)."""
     findings: list[Finding] = []
     findings += _sections(content, final=final)
     findings += _empty_items(content)
@@ -249,7 +273,9 @@ def check(
             findings += provision_item_findings(provision, final=final)
     for outcome in content.active("E"):
         findings += _outcome(outcome)
-    findings += _advice_age(content, today=today, limit_days=advice_age_limit_days)
+    findings += _advice_age(
+        content, today=today, limit_days=advice_age_limit_days, limit_months=advice_age_limit_months
+    )
     findings += _jargon(content, glossary)
     findings += _flags(content)
     order = {item.key: index for index, (_s, item) in enumerate(content.all_items())}
@@ -520,15 +546,22 @@ def _outcome(outcome: Outcome) -> list[Finding]:
     return findings
 
 
-def _advice_age(content: PlanContent, *, today: date, limit_days: int) -> list[Finding]:
+def _advice_age(
+    content: PlanContent, *, today: date, limit_days: int, limit_months: int | None
+) -> list[Finding]:
     findings = []
     for listing in content.active("K"):
         dated = listing.dated_on
         if dated is None:
             continue
-        age = (today - dated).days
-        if age > limit_days:
-            months = age * 12 // 365
+        if limit_months is not None:
+            too_old = add_months(dated, limit_months) < today
+            limit = f"{limit_months} months"
+        else:
+            too_old = (today - dated).days > limit_days
+            limit = f"{limit_days} days"
+        if too_old:
+            months = (today.year - dated.year) * 12 + today.month - dated.month - (today.day < dated.day)
             findings.append(
                 Finding(
                     "K",
@@ -536,8 +569,8 @@ def _advice_age(content: PlanContent, *, today: date, limit_days: int) -> list[F
                     WARNING,
                     "advice_too_old",
                     f"This advice is dated {dated:%-d %B %Y}, {months} months ago: older than the council's limit "
-                    f"of {limit_days} days. Ask for new advice, or record that the author, the council and the "
-                    "family agree it is still current.",
+                    f"of {limit}. Ask for new advice, or record that the author, the council and the family agree "
+                    "it is still current.",
                 )
             )
     return findings
@@ -612,7 +645,11 @@ def _plain_text(item: Item) -> str:
 
 def _flags(content: PlanContent) -> list[Finding]:
     findings = []
+    active = {item.key for _section, item in content.all_items()}
     for section, item, flag in content.open_flags():
+        if flag.code == CONFLICT and flag.with_keys and not any(k in active for k in flag.with_keys):
+            # Settled by removing the other versions.
+            continue
         if flag.code == CONFLICT:
             findings.append(
                 Finding(

@@ -24,8 +24,10 @@ from drafting.content import (
     edit_item,
     person_key,
     resolve_flag,
+    split_merged,
 )
 from drafting.diffing import ADDED, diff
+from drafting.quality import check
 from tests.drafting import worked
 from tests.drafting.worked import EP, FAMILY, SALT, SCHOOL, inputs
 
@@ -267,3 +269,33 @@ def test_an_edited_item_whose_advice_changed_is_kept_and_flagged_and_an_unedited
     assert reading.key not in {n.key for n in after.needs}
     assert by_text(after, "B", "three years").sources == (Source.advice(202, "need", 1),)
     assert assemble(inputs(corrected), previous=after) == after
+
+
+def test_a_merge_the_person_rejects_is_split_and_stays_split():
+    content = assemble(inputs())
+    merged = by_text(content, "B", "spoken instructions")
+    split = split_merged(content, merged.key, by_id=7, by_name="Cam", at=AT, reason="Different settings")
+    school, therapist = [n for n in split.active("B") if "spoken" in n.description.lower()]
+    assert school.key == merged.key
+    assert (school.submission_ids, therapist.submission_ids) == ((102,), (103,))
+    assert [f.resolution for f in school.flags] == ["Split: Different settings"]
+    salt_outcome = by_text(split, "E", "two-step instructions")
+    assert salt_outcome.need_keys == (therapist.key,)
+    school_programme = [
+        p for p in split.active("F") if p.frequency == "once a week" and "Language" in p.what
+    ][0]
+    assert school_programme.need_keys == (school.key,)
+    again = assemble(inputs(), previous=split)
+    assert again == split
+    assert not [
+        f for f in check(again, today=date(2026, 3, 10)) if f.code in ("merge_unchecked", "source_changed")
+    ]
+
+
+def test_a_merged_need_ranks_the_types_its_advisers_named():
+    third = dataclasses.replace(
+        SALT, submission_id=108, request_id=18, needs=(dataclasses.replace(SALT.needs[0], sen2_type="ASD"),)
+    )
+    fourth = dataclasses.replace(third, submission_id=109, request_id=19)
+    need = by_text(assemble(inputs(SCHOOL, third, fourth)), "B", "spoken instructions")
+    assert need.need_types == ("ASD", "SLCN")

@@ -26,6 +26,7 @@ from drafting.content import (
     make_key,
     person_key,
     resolve_flag,
+    split_merged,
 )
 
 AT = datetime(2026, 3, 2, 9, 30)
@@ -159,3 +160,11 @@ def test_a_flag_is_resolved_and_kept():
     (flag,) = content.item("provision-F-1").flags
     assert flag.is_resolved and flag.resolution == "Kept 3 a week"
     assert content.open_flags() == []
+
+
+def test_only_a_merged_item_can_be_split():
+    content = split_merged(sample(), "need-B-1", by_id=5, by_name="C", at=AT)
+    assert [n.submission_ids for n in content.active("B")] == [(7,), (9,)]
+    assert content.item("outcome-E-1").need_keys == ("need-B-1", content.active("B")[1].key)
+    with pytest.raises(ContentError):
+        split_merged(sample(), "need-C-1", by_id=5, by_name="C", at=AT)

@@ -1,6 +1,7 @@
 """Every quality rule, with a plan that passes it and one that fails it; the grade; the one sentence check."""
 
 import dataclasses
+import json
 from datetime import date, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from drafting.assembly import assemble
 from drafting.content import (
     CONFLICT,
     MERGED,
+    SOURCE_CHANGED,
     AdviceListing,
     Flag,
     Need,
@@ -287,6 +289,18 @@ def test_advice_older_than_the_councils_limit_is_flagged():
     assert ("advice_too_old", "k1", WARNING) in codes(assessed)
 
 
+def test_the_councils_limit_in_months_counts_calendar_months():
+    content = change(good_plan(), "k1", submitted_on=date(2025, 3, 10))
+    assert check(content, today=TODAY, advice_age_limit_months=12) == []
+    (finding,) = check(content, today=date(2026, 3, 11), advice_age_limit_months=12)
+    assert "12 months ago" in finding.message and "limit of 12 months" in finding.message
+
+
+def test_findings_are_stored_as_json_and_read_back():
+    findings = check(change(good_plan(), "p1", frequency="as required"), today=TODAY)
+    assert [Finding.from_dict(json.loads(json.dumps(f.to_dict()))) for f in findings] == findings
+
+
 def test_an_abbreviation_is_explained_the_first_time():
     content = change(good_plan(), "p1", who="the SALT")
     (finding,) = check(content, today=TODAY)
@@ -308,11 +322,25 @@ def test_terms_of_art_are_flagged_and_the_familys_own_words_are_not():
 
 
 def test_open_flags_must_be_settled():
-    conflict = change(good_plan(), "p1", flags=(dataclasses.replace(_flag(CONFLICT), with_keys=("p9",)),))
-    assert ("conflict_unresolved", "p1", ERROR) in codes(conflict)
+    other = dataclasses.replace(good_plan().item("p1"), key="p1b", frequency="daily")
+    conflict = good_plan().replace(other)
+    conflict = change(conflict, "p1", flags=(dataclasses.replace(_flag(CONFLICT), with_keys=("p1b",)),))
+    conflict = change(conflict, "p1b", flags=(dataclasses.replace(_flag(CONFLICT), with_keys=("p1",)),))
+    assert {c for c in codes(conflict) if c[0] == "conflict_unresolved"} == {
+        ("conflict_unresolved", "p1", ERROR),
+        ("conflict_unresolved", "p1b", ERROR),
+    }
     settled = resolve_flag(conflict, "p1", CONFLICT, resolution="Kept 3 a week", by_id=1, by_name="C", at=AT)
+    settled = resolve_flag(settled, "p1b", CONFLICT, resolution="Kept 3 a week", by_id=1, by_name="C", at=AT)
     assert codes(settled) == set()
+    removed = delete_item(
+        conflict, "p1b", by_id=1, by_name="C", at=AT, reason="The therapist's advice is newer"
+    )
+    assert codes(removed) == set()
     assert ("merge_unchecked", "n1", WARNING) in codes(change(good_plan(), "n1", flags=(_flag(MERGED),)))
+    assert ("source_changed", "n1", WARNING) in codes(
+        change(good_plan(), "n1", flags=(_flag(SOURCE_CHANGED),))
+    )
 
 
 def _flag(code):

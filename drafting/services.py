@@ -8,7 +8,6 @@ are rendered by a task once it commits.
 """
 
 import csv
-import dataclasses
 import hashlib
 import io
 import json
@@ -71,6 +70,7 @@ __all__ = [
     "send_draft",
     "send_family_response",
     "sign_off",
+    "split_merge",
 ]
 
 # Reg 13(1) gives the family 15 days beginning with the day served; schools consulted (s39) get the same.
@@ -126,11 +126,10 @@ def _write_content(
     return changed
 
 
-def _advice_age_limit_days(case: Case) -> int:
+def _advice_age_limit_months(case: Case) -> int:
     from advice import selectors as advice_selectors
 
-    months = advice_selectors.settings_for(council_id=case.council_id).reuse_max_age_months
-    return months * 365 // 12
+    return advice_selectors.settings_for(council_id=case.council_id).reuse_max_age_months
 
 
 def _check(version: PlanVersion, content: plan_content.PlanContent) -> None:
@@ -138,11 +137,11 @@ def _check(version: PlanVersion, content: plan_content.PlanContent) -> None:
     findings = quality.check(
         content,
         today=case_selectors.today(),
-        advice_age_limit_days=_advice_age_limit_days(version.plan.case),
+        advice_age_limit_months=_advice_age_limit_months(version.plan.case),
         final=version.kind != PlanVersion.Kind.DRAFT,
     )
     result = quality.grade(content, findings)
-    version.findings = [dataclasses.asdict(f) for f in findings]
+    version.findings = [f.to_dict() for f in findings]
     version.grade = result.label
     version.score = result.score
     version.error_count = result.errors
@@ -421,6 +420,22 @@ def resolve_flag(
         reason=f"Flag resolved in section {section}",
         change=lambda content, at: plan_content.resolve_flag(
             content, key, code, resolution=resolution, by_id=by.pk, by_name=_name(by), at=at
+        ),
+    )
+
+
+def split_merge(
+    *, version: PlanVersion, section: str, key: str, reason: str, by: User, expected_version: int | None
+) -> PlanVersion:
+    """Reject a merge: the item becomes one per adviser again, each with its own source, and stays split."""
+    return _edit(
+        version=version,
+        section=section,
+        expected=expected_version,
+        by=by,
+        reason=f"Merge split in section {section}",
+        change=lambda content, at: plan_content.split_merged(
+            content, key, by_id=by.pk, by_name=_name(by), at=at, reason=(reason or "").strip()
         ),
     )
 

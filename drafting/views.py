@@ -327,6 +327,21 @@ def resolve(request, version_id: int, code: str, key: str):
     version = selectors.version_for(user=request.user, version_id=version_id, action="edit_draft")
     code = _section_or_404(code)
     form = plan_forms.ResolveForm(data=request.POST, prefix=f"flag-{key}")
+    if request.POST.get("action") == "split" and form.is_valid():
+        try:
+            services.split_merge(
+                version=version,
+                section=code,
+                key=key,
+                reason=form.cleaned_data["resolution"],
+                by=request.user,
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except services.ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Split back into one item per adviser"))
+        return redirect("drafting:section", version_id=version.pk, code=code)
     if form.is_valid():
         try:
             services.resolve_flag(

@@ -102,8 +102,14 @@ def assembly_inputs(*, case: Case) -> plan_content.AssemblyInputs:
 
 
 def fingerprint(inputs: plan_content.AssemblyInputs) -> str:
-    """The same advice and views give the same fingerprint: assembling them again makes no new version."""
-    data = json.dumps(dataclasses.asdict(inputs), sort_keys=True, default=str)
+    """The same advice and views give the same fingerprint: assembling them again makes no new version.
+
+    The advice's filed PDF is left out: it is filed by a task just after the advice is sent, and filing it changes
+    nothing the advice says."""
+    data = dataclasses.asdict(inputs)
+    for advice in data["advice"]:
+        advice.pop("document_id", None)
+    data = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(data.encode()).hexdigest()
 
 

@@ -490,6 +490,7 @@ def send_draft(
         _save(working, by=by)
         _tell_family_draft_served(case=case, version=version, by=by)
         enqueue_on_commit("drafting.tasks.render_plan_pdf", version.pk)
+        enqueue_on_commit("drafting.tasks.render_plan_pdf", working.pk)
     return version
 
 
@@ -1003,6 +1004,7 @@ def sign_off(
         version.version += 1
         _save(version, by=by, reason="Signed off")
         case_services.add_case_note(case=case, summary="The plan was signed off", by=by, family=False)
+        enqueue_on_commit("drafting.tasks.render_plan_pdf", version.pk)
     return row
 
 

@@ -168,7 +168,18 @@ class SectionView:
     open_flags: int
 
 
-def plan_view(*, version: PlanVersion) -> list[SectionView]:
+@dataclass(frozen=True)
+class PlanView:
+    sections: list[SectionView]
+    content: plan_content.PlanContent
+
+    @property
+    def listings(self) -> dict:
+        """Each advice's K entry by submission, to name the source of any sentence."""
+        return {a.submission_id: a for a in self.content.advice if a.submission_id}
+
+
+def plan_view(*, version: PlanVersion) -> PlanView:
     """Each section of a version with its items and the findings beside it, in one query."""
     rows = {row.code: row for row in version.sections.all()}
     content = plan_content.content_from_sections({code: row.content for code, row in rows.items()})
@@ -188,7 +199,7 @@ def plan_view(*, version: PlanVersion) -> list[SectionView]:
                 open_flags=sum(len(i.open_flags()) for i in items),
             )
         )
-    return views
+    return PlanView(sections=views, content=content)
 
 
 def general_findings(version: PlanVersion) -> list:
@@ -242,7 +253,7 @@ def family_draft(*, case: Case, user: User) -> FamilyDraft:
     version = served_draft(case=case)
     if version is None:
         raise Http404("No draft plan has been sent yet")
-    sections = [dataclasses.replace(s, findings=[]) for s in plan_view(version=version)]
+    sections = [dataclasses.replace(s, findings=[]) for s in plan_view(version=version).sections]
     comments = comments_on(version=version, user=user)
     closes_on = statutory.draft_comments_close_on(version.sent_on)
     return FamilyDraft(
@@ -403,9 +414,25 @@ def _summary(label: str, versions: list[PlanVersion]) -> QualityRow:
 # --- the case page ------------------------------------------------------------------------------------------
 
 
+# A plan exists only once advice has been asked for.
+_NO_PLAN_STAGES = frozenset({"request_received", "deciding_to_assess", "not_assessed", "withdrawn"})
+
+
 def case_panel(case: Case, user: User) -> dict | None:
-    """The plan part of the case page: the working version's status and grade, and the links this person may
-    follow. Two queries. Flagged for the panel's bundle, which renders it for panel members."""
+    """The plan part of the case page, with no query: a heading and the link for those who may read the plan; its
+    status and grade are fetched by the page once shown (`panel_detail`), so the case page keeps its query budget.
+    Flagged for the panel's bundle, which reads `panel_detail` directly."""
+    if case.stage in _NO_PLAN_STAGES:
+        return None
+    staff = policy.can(user, "view_plan", case, known_in_scope=True)
+    family = policy.can(user, "view_draft_as_family", case, known_in_scope=True)
+    if not staff and not family:
+        return None
+    return {"case": case, "staff": staff, "bundle": True}
+
+
+def panel_detail(*, case: Case, user: User) -> dict | None:
+    """The working version's status and grade, and the links this person may follow: one query."""
     staff = policy.can(user, "view_plan", case, known_in_scope=True)
     family = policy.can(user, "view_draft_as_family", case, known_in_scope=True)
     if not staff and not family:
@@ -413,27 +440,14 @@ def case_panel(case: Case, user: User) -> dict | None:
     versions = list(
         PlanVersion.objects.filter(plan__case=case)
         .only(
-            "id",
-            "number",
-            "kind",
-            "status",
-            "grade",
-            "score",
-            "error_count",
-            "flag_count",
-            "sent_on",
-            "issued_on",
+            "id", "number", "kind", "status", "grade", "score", "error_count", "flag_count", "sent_on", "issued_on"
         )
         .order_by("-number")[:20]
     )
     current = versions[0] if versions else None
     served = next((v for v in versions if v.sent_on), None)
     if not staff:
-        if served is None:
-            return None
         return {"case": case, "family": True, "served": served, "current": None}
-    if current is None and not policy.can(user, "edit_draft", case, known_in_scope=True):
-        return None
     return {
         "case": case,
         "family": False,
@@ -442,13 +456,7 @@ def case_panel(case: Case, user: User) -> dict | None:
         "issued": next((v for v in versions if v.issued_on), None),
         "may": {
             action: policy.can(user, action, case, known_in_scope=True)
-            for action in (
-                "edit_draft",
-                "send_draft",
-                "answer_comment",
-                "consult_placement",
-                "issue_final_plan",
-            )
+            for action in ("edit_draft", "send_draft", "answer_comment", "consult_placement", "issue_final_plan")
         },
     }
 

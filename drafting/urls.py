@@ -9,6 +9,7 @@ urlpatterns = [
     path("finance/export/", views.finance_export, name="finance_export"),
     path("cases/<str:reference>/", views.plan, name="plan"),
     path("cases/<str:reference>/assemble/", views.assemble, name="assemble"),
+    path("cases/<str:reference>/panel/", views.panel, name="panel"),
     path("cases/<str:reference>/send/", views.send, name="send"),
     path("cases/<str:reference>/comments/", views.comments, name="comments"),
     path("cases/<str:reference>/comments/record/", views.record_comment, name="record_comment"),

@@ -54,13 +54,9 @@ def _may(user, case) -> dict:
     }
 
 
-def _display(version) -> dict:
+def _display(view) -> dict:
     """What the item templates name: each advice's K entry (for its source link) and the areas of need."""
-    content = selectors.content_of(version)
-    return {
-        "listings": {a.submission_id: a for a in content.advice if a.submission_id},
-        "area_labels": plan_content.AREA_OF_NEED_LABELS,
-    }
+    return {"listings": view.listings, "area_labels": plan_content.AREA_OF_NEED_LABELS}
 
 
 def _page(request, template, context, *, form=None):
@@ -83,24 +79,36 @@ def plan(request, reference: str):
 
 @login_required
 @require_GET
+def panel(request, reference: str):
+    """The plan panel's detail on the case page, fetched once the page is shown."""
+    case = case_selectors.get_case_for(user=request.user, reference=reference)
+    detail = selectors.panel_detail(case=case, user=request.user)
+    if detail is None:
+        raise Http404
+    return render(request, "drafting/_case_panel_detail.html", {"panel": detail})
+
+
+@login_required
+@require_GET
 def version(request, version_id: int):
     return _version_page(request, selectors.version_for(user=request.user, version_id=version_id))
 
 
 def _version_page(request, version):
     case = version.plan.case
+    view = selectors.plan_view(version=version)
     return render(
         request,
         "drafting/plan.html",
         {
             "case": case,
             "version": version,
-            "sections": selectors.plan_view(version=version),
+            "sections": view.sections,
             "general": selectors.general_findings(version),
             "versions": selectors.versions_of(case=case),
             "pdf": selectors.pdf_of(version),
             "may": _may(request.user, case),
-            **_display(version),
+            **_display(view),
         },
     )
 
@@ -185,14 +193,20 @@ def _item_form(code: str, item, *, counter: int, data=None):
     return form_class(data=data, initial=initial, prefix=item.key)
 
 
-def _section_context(request, version, code: str, *, forms_by_key=None, add_form=None, conflict=None) -> dict:
+def _section_context(
+    request, version, code: str, *, forms_by_key=None, add_form=None, conflict=None, editing: str = ""
+) -> dict:
     case = version.plan.case
-    views = {s.code: s for s in selectors.plan_view(version=version)}
+    view = selectors.plan_view(version=version)
+    views = {s.code: s for s in view.sections}
     section = views[code]
     forms_by_key = forms_by_key or {}
     rows = []
     for item in section.items:
-        form = forms_by_key.get(item.key) or _item_form(code, item, counter=section.counter)
+        # Only the item being changed carries its form (a section of 40 items is read far more than changed).
+        form = forms_by_key.get(item.key)
+        if form is None and (item.key == editing or len(section.items) == 1):
+            form = _item_form(code, item, counter=section.counter)
         rows.append(
             {
                 "item": item,
@@ -216,7 +230,7 @@ def _section_context(request, version, code: str, *, forms_by_key=None, add_form
         or (new_class(prefix="new", initial={"expected_version": section.counter}) if new_class else None),
         "editable": version.is_editable and policy.can(request.user, "edit_draft", case, known_in_scope=True),
         "may": _may(request.user, case),
-        **_display(version),
+        **_display(view),
     }
 
 
@@ -225,7 +239,14 @@ def _section_context(request, version, code: str, *, forms_by_key=None, add_form
 def section(request, version_id: int, code: str):
     version = selectors.version_for(user=request.user, version_id=version_id, action="edit_draft")
     code = _section_or_404(code)
-    return render(request, "drafting/section.html", _section_context(request, version, code))
+    editing = request.GET.get("edit", "")[:80]
+    context = _section_context(request, version, code, editing=editing)
+    if editing and request.headers.get("HX-Request"):
+        row = next((r for r in context["rows"] if r["item"].key == editing), None)
+        if row is None:
+            raise Http404
+        return render(request, "drafting/_item.html", {**context, "row": row})
+    return render(request, "drafting/section.html", context)
 
 
 def _changes_from(form, code: str) -> dict:

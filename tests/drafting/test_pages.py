@@ -231,3 +231,15 @@ def test_the_pdf_downloads(client, coordinator, draft):
     response = client.get(reverse("drafting:pdf", args=[draft.pk]))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_the_section_editor_opens_one_item_at_a_time(client, coordinator, draft):
+    client.force_login(coordinator)
+    url = reverse("drafting:section", args=[draft.pk, "F"])
+    page = client.get(url).content.decode()
+    assert "Change this item" in page and 'name="' not in page.split('id="add"')[0].split("<main")[1].replace(
+        'name="csrfmiddlewaretoken"', ""
+    ).replace('name="flag-', "").replace('name="action"', "")
+    item = selectors.content_of(draft).active("F")[0]
+    fragment = client.get(url + f"?edit={item.key}", HTTP_HX_REQUEST="true").content.decode()
+    assert f'name="{item.key}-what"' in fragment and "<html" not in fragment

@@ -40,7 +40,7 @@ def _grow(case, coordinator, *, items: int, comments: int):
 
 @pytest.mark.parametrize(
     "page",
-    ["plan", "section", "comments", "case"],
+    ["plan", "section", "comments", "case", "panel"],
 )
 def test_plan_pages_do_not_grow_with_the_plan(
     client, coordinator, advised_case, draft, page, django_assert_max_num_queries
@@ -55,6 +55,7 @@ def test_plan_pages_do_not_grow_with_the_plan(
             "section": reverse("drafting:section", args=[version.pk, "F"]),
             "comments": reverse("drafting:comments", args=[ref]),
             "case": reverse("cases:detail", args=[ref]),
+            "panel": reverse("drafting:panel", args=[ref]),
         }[page]
 
     _grow(advised_case, coordinator, items=1, comments=1)
@@ -75,3 +76,15 @@ def test_the_api_list_does_not_grow_with_plans(
     client.force_login(coordinator)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("api:plan-list")).status_code == 200
+
+
+def test_the_plan_panel_adds_no_query_to_the_case_page(client, coordinator, advised_case, draft):
+    """The case page keeps its budget: the panel's detail is fetched by the page once shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import panels
+
+    with CaptureQueriesContext(connection) as queries:
+        context = [p for p in panels.for_case(case=advised_case, user=coordinator) if p.key == "plan"]
+    assert context and not [q for q in queries if "drafting_" in q["sql"]]

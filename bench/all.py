@@ -38,6 +38,7 @@ def main() -> int:
         ("outbox relay", ["bench/relay.py"]),
         ("request submission", ["bench/submission.py", "--size", largest]),
         ("plan draft assembly", ["bench/drafting_assembly.py"]),
+        ("plan PDF and pages", ["bench/plan_pages.py"]),
     ]
     outcomes = []
     for label, command in benchmarks:

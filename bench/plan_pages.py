@@ -43,7 +43,9 @@ DATABASE = "ehcp_bench_plans"
 
 LONG = (
     " Observed across three sessions in class, at break and in a small group, and discussed with the class teacher,"
-    " the SENCo and the family, who describe the same pattern at home and at weekends."
+    " the SENCo and the family, who describe the same pattern at home and at weekends. The adult checks in at the"
+    " start of each task, gives the instruction in two short parts with a visual prompt, and records each session"
+    " in the home-school book so the family can reinforce the same approach."
 )
 
 
@@ -67,7 +69,7 @@ def longer(inputs):
                     dataclasses.replace(n, description=n.description + LONG, evidence=(n.evidence + LONG) * 2)
                     for n in a.needs
                 ),
-                outcomes=tuple(dataclasses.replace(o, description=o.description + LONG) for o in a.outcomes),
+                outcomes=tuple(dataclasses.replace(o, description=o.description + LONG, measure=o.measure + LONG) for o in a.outcomes),
                 provision=tuple(dataclasses.replace(p, what=p.what + LONG) for p in a.provision),
             )
         )

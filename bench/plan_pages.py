@@ -69,7 +69,10 @@ def longer(inputs):
                     dataclasses.replace(n, description=n.description + LONG, evidence=(n.evidence + LONG) * 2)
                     for n in a.needs
                 ),
-                outcomes=tuple(dataclasses.replace(o, description=o.description + LONG, measure=o.measure + LONG) for o in a.outcomes),
+                outcomes=tuple(
+                    dataclasses.replace(o, description=o.description + LONG, measure=o.measure + LONG)
+                    for o in a.outcomes
+                ),
                 provision=tuple(dataclasses.replace(p, what=p.what + LONG) for p in a.provision),
             )
         )

@@ -440,7 +440,16 @@ def panel_detail(*, case: Case, user: User) -> dict | None:
     versions = list(
         PlanVersion.objects.filter(plan__case=case)
         .only(
-            "id", "number", "kind", "status", "grade", "score", "error_count", "flag_count", "sent_on", "issued_on"
+            "id",
+            "number",
+            "kind",
+            "status",
+            "grade",
+            "score",
+            "error_count",
+            "flag_count",
+            "sent_on",
+            "issued_on",
         )
         .order_by("-number")[:20]
     )
@@ -456,7 +465,13 @@ def panel_detail(*, case: Case, user: User) -> dict | None:
         "issued": next((v for v in versions if v.issued_on), None),
         "may": {
             action: policy.can(user, action, case, known_in_scope=True)
-            for action in ("edit_draft", "send_draft", "answer_comment", "consult_placement", "issue_final_plan")
+            for action in (
+                "edit_draft",
+                "send_draft",
+                "answer_comment",
+                "consult_placement",
+                "issue_final_plan",
+            )
         },
     }
 

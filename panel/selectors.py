@@ -147,6 +147,10 @@ class AgendaRow:
     votes_cast: int
     decision: Decision | None
 
+    @property
+    def overdue_by(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
 
 def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"

@@ -6,12 +6,16 @@ from rest_framework.routers import SimpleRouter
 from advice.api import AdviceRequestViewSet
 from cases.api import CaseViewSet, ObtainTokenView
 from forms_ersa.api import OnlineRequestView
+from panel.api import DecisionViewSet, ItemViewSet, MeetingViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="case")
 router.register("advice-requests", AdviceRequestViewSet, basename="advice-request")
+router.register("panel-meetings", MeetingViewSet, basename="panel-meeting")
+router.register("panel-items", ItemViewSet, basename="panel-item")
+router.register("panel-decisions", DecisionViewSet, basename="panel-decision")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -18,6 +18,13 @@ PATHS = {
     "/api/v1/advice-requests/": {"get"},
     "/api/v1/advice-requests/{id}/": {"get"},
     "/api/v1/advice-requests/{id}/advice/": {"post"},
+    "/api/v1/panel-meetings/": {"get"},
+    "/api/v1/panel-meetings/{id}/": {"get"},
+    "/api/v1/panel-items/{id}/": {"get"},
+    "/api/v1/panel-items/{id}/votes/": {"post"},
+    "/api/v1/panel-items/{id}/tally/": {"get"},
+    "/api/v1/panel-items/{id}/decision/": {"post"},
+    "/api/v1/panel-decisions/": {"get"},
 }
 
 

@@ -138,7 +138,7 @@ ACTIONS: dict[str, Rule] = {
     # seat on the panel, the papers window and their declared conflicts (panel.selectors), so these are not
     # "on_case" actions.
     "view_panel": _rule(
-        {PANEL} | CASEWORK,
+        {PANEL, ADMIN} | CASEWORK,
         "See the panel's meetings and agendas (members: the panel they sit on)",
         on_case=False,
     ),

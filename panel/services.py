@@ -785,7 +785,10 @@ def record_decision(
                 "majority or from the suggested band",
                 field="reasons",
             )
-        decided_on = case_selectors.today()
+        # Decided at the meeting: a chair recording it afterwards dates it the meeting day; a digital vote, today.
+        today = case_selectors.today()
+        meeting = item.meeting
+        decided_on = meeting.held_on if not meeting.is_digital and meeting.held_on <= today else today
         decision = Decision(
             item=item,
             case=item.case,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -227,8 +227,15 @@ def item_for_member(*, user: User, item_id: int) -> tuple[AgendaItem, PanelMembe
     if not policy.role_may(user, "view_bundle"):
         raise Http404
     item = item_for(user=user, item_id=item_id)
-    seat_row = seat(user=user, panel_id=item.meeting.panel_id)
-    if seat_row is None or is_conflicted(member=seat_row, case_id=item.case_id):
+    # The seat and whether it is conflicted on this case, in one query.
+    seat_row = (
+        PanelMember.objects.filter(panel_id=item.meeting.panel_id, user=user, left_on__isnull=True)
+        .annotate(
+            conflicted=Exists(ConflictOfInterest.objects.filter(member=OuterRef("pk"), case_id=item.case_id))
+        )
+        .first()
+    )
+    if seat_row is None or seat_row.conflicted:
         raise Http404("No agenda item found")
     return item, seat_row
 
@@ -278,38 +285,53 @@ def deadline_for(*, case: Case, question: str) -> Deadline | None:
     return case.deadlines.filter(code=code).first()
 
 
-def bundle(*, item: AgendaItem, user: User, member: PanelMember) -> dict:
-    """Everything the member reads for one item, in a fixed number of queries."""
+def bundle(*, item: AgendaItem, user: User, member: PanelMember, section: str = "question") -> dict:
+    """What the member reads for one item: only the section on screen is read, each in a query or a few."""
     case = item.case
-    submissions = list(advice_selectors.current_submissions(case=case))
-    score = advice_selectors.current_score(case=case, user=user)
-    deadline = deadline_for(case=case, question=item.question)
-    on = case_selectors.today()
-    notes = Note.objects.filter(item=item).select_related("author")
-    if not member.is_chair:
-        notes = notes.filter(author=user)
-    earlier = list(
-        Decision.objects.filter(case=case)
-        .exclude(item=item)
-        .select_related("item__meeting")
-        .order_by("-recorded_at")[:10]
-    )
-    return {
+    context = {
         "item": item,
         "case": case,
         "question": rules.QUESTION_LABELS[rules.Question(item.question)],
-        "request": case_selectors.request_summary(case=case, user=user),
-        "age": case_selectors.year_group(case=case),
-        "submissions": submissions,
-        "score": score,
-        "disagreements": [a for a in (score.profile if score else []) if a.get("disagreement")],
-        "deadline": deadline,
-        "days_left": (deadline.due_on - on).days if deadline and deadline.met_on is None else None,
-        "earlier": earlier,
-        "notes": list(notes.order_by("created_at", "id")),
-        "extra_panels": case_panels.for_case(case=case, user=user, bundle=True),
         "sections": BUNDLE_SECTIONS,
+        "section": section,
     }
+    if section == "question":
+        deadline = deadline_for(case=case, question=item.question)
+        on = case_selectors.today()
+        context.update(
+            deadline=deadline,
+            days_left=(deadline.due_on - on).days if deadline and deadline.met_on is None else None,
+            vote=vote_of(item=item, member=member),
+        )
+    elif section in ("child", "request"):
+        context.update(
+            request=case_selectors.request_summary(case=case, user=user),
+            age=case_selectors.year_group(case=case),
+        )
+    elif section == "advice":
+        # The advice's own selector, with only the parts the bundle shows prefetched.
+        context["submissions"] = list(
+            advice_selectors.current_submissions(case=case)
+            .prefetch_related(None)
+            .prefetch_related("needs", "outcomes", "provision")
+        )
+    elif section == "ras":
+        score = advice_selectors.current_score(case=case, user=user)
+        context.update(
+            score=score, disagreements=[a for a in (score.profile if score else []) if a.get("disagreement")]
+        )
+    elif section == "plan":
+        context["extra_panels"] = case_panels.for_case(case=case, user=user, bundle=True)
+    elif section == "history":
+        context["earlier"] = list(
+            Decision.objects.filter(case=case).exclude(item=item).order_by("-recorded_at")[:10]
+        )
+    elif section == "notes":
+        notes = Note.objects.filter(item=item).select_related("author")
+        if not member.is_chair:
+            notes = notes.filter(author=user)
+        context["notes"] = list(notes.order_by("created_at", "id"))
+    return context
 
 
 def advice_document(*, item: AgendaItem, document_id: int):

@@ -229,17 +229,9 @@ def _section(request) -> str:
 def bundle(request, item_id: int):
     item, seat = selectors.item_for_bundle(user=request.user, item_id=item_id)
     services.record_bundle_read(item=item, by=request.user, path=request.get_full_path())
-    section = _section(request)
-    context = selectors.bundle(item=item, user=request.user, member=seat)
+    context = selectors.bundle(item=item, user=request.user, member=seat, section=_section(request))
     previous, following = selectors.neighbours(item=item, member=seat)
-    context.update(
-        section=section,
-        seat=seat,
-        previous=previous,
-        following=following,
-        note_form=panel_forms.NoteForm(),
-        vote=selectors.vote_of(item=item, member=seat),
-    )
+    context.update(seat=seat, previous=previous, following=following, note_form=panel_forms.NoteForm())
     if _htmx(request):
         return render(request, "panel/_bundle_section.html", context)
     return render(request, "panel/bundle.html", context)
@@ -274,17 +266,17 @@ def note(request, item_id: int):
             )
         except services.ServiceError as error:
             _apply(form, error)
-    if _htmx(request):
-        context = selectors.bundle(item=item, user=request.user, member=seat)
-        context.update(section="notes", seat=seat, note_form=form if form.errors else panel_forms.NoteForm())
-        return render(request, "panel/_bundle_section.html", context, status=400 if form.errors else 200)
-    if form.errors:
-        context = selectors.bundle(item=item, user=request.user, member=seat)
+    if _htmx(request) or form.errors:
+        context = selectors.bundle(item=item, user=request.user, member=seat, section="notes")
         previous, following = selectors.neighbours(item=item, member=seat)
         context.update(
-            section="notes", seat=seat, note_form=form, form=form, previous=previous, following=following
+            seat=seat,
+            previous=previous,
+            following=following,
+            note_form=form if form.errors else panel_forms.NoteForm(),
         )
-        return render(request, "panel/bundle.html", context, status=400)
+        template = "panel/_bundle_section.html" if _htmx(request) else "panel/bundle.html"
+        return render(request, template, context, status=400 if form.errors else 200)
     messages.success(request, _("Your note is saved. The chair can read it."))
     return redirect(reverse("panel:bundle", args=[item.pk]) + "?section=notes")
 

@@ -10,7 +10,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 AGENDA_QUERIES = 10
-BUNDLE_QUERIES = 18
+BUNDLE_QUERIES = 12
 TALLY_QUERIES = 10
 VOTE_QUERIES = 14
 

@@ -88,6 +88,12 @@ def test_the_panel_decides_on_tablets_and_the_case_follows(
     phone.goto(url(live_server, "panel:bundle", item.pk) + "?section=child")
     expect(phone.get_by_test_id("bundle")).to_contain_text(case.child.full_name)
     check(phone, "the case bundle (phone, 320px)")
+    phone.goto(url(live_server, "panel:meeting", world.meeting.pk))
+    expect(phone.get_by_test_id("agenda")).to_contain_text(case.reference)
+    check(phone, "the agenda (phone, 320px)")
+    phone.goto(url(live_server, "panel:vote", item.pk))
+    expect(phone.get_by_test_id("vote-area")).to_contain_text("Voting has not opened yet")
+    check(phone, "the voting page before voting opens (phone, 320px)")
 
     # --- the headteacher declares a conflict: no papers, no vote --------------------------------------------
     head = pages["head"]

@@ -17,8 +17,9 @@ class DecisionMaker:
     name: str
     # The steps its service may take (its decisions and the steps on the way to them).
     may_take: frozenset[str]
-    # council id -> the steps it decides for that council (none while the council has not chosen it).
-    decides: Callable[[int], frozenset[str]]
+    # case -> the steps it decides for that case's council (none while the council has not chosen it). Given the
+    # case, not only its council, so the feature can keep what it read on the instance for the rest of the page.
+    decides: Callable[[object], frozenset[str]]
 
 
 _makers: dict[str, DecisionMaker] = {}
@@ -35,10 +36,10 @@ def get(key: str) -> DecisionMaker:
         raise KeyError(f"No decision maker {key!r}: register it in its app's ready()") from None
 
 
-def decided_elsewhere(*, council_id: int) -> dict[str, DecisionMaker]:
-    """Each step some registered maker decides for this council, with the maker (one query per maker)."""
+def decided_elsewhere(*, case) -> dict[str, DecisionMaker]:
+    """Each step some registered maker decides for this case's council, with the maker (a query per maker)."""
     claimed: dict[str, DecisionMaker] = {}
     for maker in sorted(_makers.values(), key=lambda m: m.key):
-        for name in maker.decides(council_id):
+        for name in maker.decides(case):
             claimed.setdefault(name, maker)
     return claimed

@@ -225,7 +225,7 @@ def case_detail(request, reference):
             else None
         )
     young_person = request.user.role == Role.YOUNG_PERSON
-    elsewhere = decisions.decided_elsewhere(council_id=case.council_id)
+    elsewhere = decisions.decided_elsewhere(case=case)
     context = {
         "case": case,
         "stage_label": workflow.STAGE_LABELS[workflow.Stage(case.stage)],
@@ -262,7 +262,7 @@ def _transitions_for(user, case, facts, *, elsewhere=None) -> list:
     if not policy.can(user, "transition", case, known_in_scope=True):
         return []
     if elsewhere is None:
-        elsewhere = decisions.decided_elsewhere(council_id=case.council_id)
+        elsewhere = decisions.decided_elsewhere(case=case)
     return [t for t in workflow.allowed_transitions(facts=facts, role=user.role) if t.name not in elsewhere]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -525,41 +525,59 @@ QUESTION_FOR_STAGE = {"deciding_to_assess": rules.Question.ASSESS, "deciding_to_
 # --- the case page ----------------------------------------------------------------------------------------------
 
 
+def council_panel(case: Case) -> Panel | None:
+    """The case's council's panel, with how many agenda items the case has had, read once per case instance: the
+    case page asks twice (who decides, and the panel part), and a page fetches its case once."""
+    if not hasattr(case, "_council_panel"):
+        case._council_panel = (
+            Panel.objects.filter(council_id=case.council_id, is_active=True)
+            .annotate(items_for_case=Count("meetings__items", filter=Q(meetings__items__case_id=case.pk)))
+            .first()
+        )
+    return case._council_panel
+
+
 def case_status(case: Case, user: User) -> dict | None:
     """The panel part of the case page: where the case is with the panel, and what the panel decided."""
     if not policy.can(user, "view_panel_status", case, known_in_scope=True):
         return None
-    items = list(
-        AgendaItem.objects.filter(case=case)
-        .select_related("meeting")
-        .prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.filter(superseded_by__isnull=True),
-                to_attr="current_decisions",
-            )
-        )
-        .order_by("-meeting__held_on", "-id")[:10]
-    )
-    panel = panel_of_council(council_id=case.council_id)
-    if not items and panel is None:
+    panel = council_panel(case)
+    if panel is None:
         return None
+    items = []
+    if panel.items_for_case:
+        current = Decision.objects.filter(item=OuterRef("pk"), superseded_by__isnull=True).order_by(
+            "-recorded_at"
+        )
+        items = list(
+            AgendaItem.objects.filter(case=case)
+            .select_related("meeting")
+            .annotate(
+                decided=Subquery(current.values("outcome")[:1]),
+                decided_band=Subquery(current.values("band")[:1]),
+                decided_on=Subquery(current.values("decided_on")[:1]),
+            )
+            .order_by("-meeting__held_on", "-id")[:10]
+        )
+        # A meeting is linked only for someone who may open it: staff of the council, members of the panel.
+        council = policy.council_of(user)
+        may_open = policy.role_may(user, "view_panel") and (
+            (council is not None and council.pk == panel.council_id)
+            or seat(user=user, panel_id=panel.pk) is not None
+        )
+        for item in items:
+            item.linkable = may_open and item.meeting.panel_id == panel.pk
     return {
         "case": case,
         "items": items,
-        "may_manage": policy.role_may(user, "manage_agenda") and panel is not None and case.is_open,
-        "may_view": policy.role_may(user, "view_panel"),
+        "may_manage": policy.role_may(user, "manage_agenda") and case.is_open,
     }
 
 
-def decides(council_id: int) -> frozenset[str]:
+def decides(case: Case) -> frozenset[str]:
     """The workflow steps the council's panel decides (cases.decisions), while the council has chosen it."""
-    panel = (
-        Panel.objects.filter(council_id=council_id, is_active=True, decides_for_council=True)
-        .only("questions")
-        .first()
-    )
-    if panel is None:
+    panel = council_panel(case)
+    if panel is None or not panel.decides_for_council:
         return frozenset()
     steps = set()
     for question in panel.questions:

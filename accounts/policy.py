@@ -134,7 +134,46 @@ ACTIONS: dict[str, Rule] = {
         {ADMIN, MANAGER}, "Set the council's RAS scale, weights, bands and amounts", on_case=False
     ),
     # --- the decision panel (panel app) ------------------------------------------------------------------------
-
+    # Panel members are not on the case teams: which meetings, items and bundles they reach is checked on their
+    # seat on the panel, the papers window and their declared conflicts (panel.selectors), so these are not
+    # "on_case" actions.
+    "view_panel": _rule(
+        {PANEL, ADMIN} | CASEWORK,
+        "See the panel's meetings and agendas (members: the panel they sit on)",
+        on_case=False,
+    ),
+    "manage_panel": _rule(
+        {MANAGER, ADMIN},
+        "Set up the panel: what it decides, members, chair, quorum, decision mode, papers deadline, meetings",
+        on_case=False,
+    ),
+    "manage_agenda": _rule(
+        CASEWORK, "Add a case to a panel agenda, or withdraw it, with a reason", on_case=False
+    ),
+    "view_bundle": _rule({PANEL}, "Read a case's bundle for a meeting (not when conflicted)", on_case=False),
+    "take_part_in_panel": _rule(
+        {PANEL},
+        "Confirm attendance, declare a conflict, leave notes and questions for the chair",
+        on_case=False,
+    ),
+    "vote": _rule({PANEL}, "Vote on an agenda item they are eligible for", on_case=False),
+    "chair_meeting": _rule(
+        {PANEL},
+        "Chair a meeting: who is present, open and close votes, the live tally, who has read what",
+        on_case=False,
+    ),
+    "record_panel_decision": _rule(
+        {PANEL}, "Record (or correct) the panel's decision on an item, as its chair", on_case=False
+    ),
+    "start_digital_vote": _rule(
+        {PANEL, MANAGER},
+        "Put a borderline case to a digital yes/no vote of the panel between meetings",
+        on_case=False,
+    ),
+    "view_minutes": _rule({PANEL} | CASEWORK, "Read a meeting's minutes", on_case=False),
+    "view_panel_status": _rule(
+        {PANEL} | CASEWORK, "See on the case page where the case is with the panel and what it decided"
+    ),
     # --- the plan (drafting app) -------------------------------------------------------------------------------
     "view_plan": _rule(
         COUNCIL_STAFF | {PANEL},
@@ -170,9 +209,7 @@ ACTIONS: dict[str, Rule] = {
     ),
 
     # --- the family portal (portal app) ------------------------------------------------------------------------
-
     # --- security, records and retention -----------------------------------------------------------------------
-
 }
 
 # What each role sees of a case. A field not listed for a role is left out of its pages and API responses.

@@ -2,9 +2,10 @@
 
 Runs the page benchmarks (bench/run.py: seeds ehcp_bench_<size> for each size, then VACUUM ANALYZE), then on the
 largest of those databases the reminder sweep (bench/sweep.py --reuse) and the online request submission
-(bench/submission.py), and the outbox relay (bench/relay.py, its own database). Each one runs whatever the one
-before it measured: a missed budget is reported, never a reason to skip the rest. At the end it prints one line
-per benchmark and exits 1 if any of them missed its budget or failed.
+(bench/submission.py), the outbox relay (bench/relay.py, its own database) and the decision panel
+(bench/panel.py, its own database: a 20-case agenda's pages, and 15 members voting at once through gunicorn).
+Each one runs whatever the one before it measured: a missed budget is reported, never a reason to skip the rest.
+At the end it prints one line per benchmark and exits 1 if any of them missed its budget or failed.
 """
 
 import argparse
@@ -39,6 +40,7 @@ def main() -> int:
         ("request submission", ["bench/submission.py", "--size", largest]),
         ("plan draft assembly", ["bench/drafting_assembly.py"]),
         ("plan PDF and pages", ["bench/plan_pages.py"]),
+        ("decision panel", ["bench/panel.py"]),
     ]
     outcomes = []
     for label, command in benchmarks:

@@ -16,6 +16,13 @@ DECISION_LETTERS = {
     workflow.Stage.NOT_ISSUED: "not_to_issue",
 }
 
+# Decisions to go ahead, given in writing when a decision maker records them (the panel, with its reasons).
+OUTCOME_LETTERS = {
+    workflow.Stage.ASSESSING: "to_assess",
+    workflow.Stage.DRAFT_PLAN: "to_issue",
+}
+_DECIDED_ON = {"not_to_assess": "assessment_decided_on", "to_assess": "assessment_decided_on"}
+
 
 @dataclasses.dataclass(frozen=True)
 class LetterFacts:
@@ -33,7 +40,8 @@ class LetterFacts:
 
 
 def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
-    kind = DECISION_LETTERS.get(workflow.Stage(case.stage))
+    stage = workflow.Stage(case.stage)
+    kind = DECISION_LETTERS.get(stage) or OUTCOME_LETTERS.get(stage)
     if kind is None:
         return None
     contact = case.child.contacts.filter(is_archived=False).order_by("-is_main_contact", "pk").first()
@@ -44,7 +52,7 @@ def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
         date_of_birth=case.child.date_of_birth,
         addressee=contact.name if contact else "The parent or carer",
         address=(contact.address if contact and contact.address else case.child.address),
-        decided_on=case.assessment_decided_on if kind == "not_to_assess" else case.issue_decided_on,
+        decided_on=getattr(case, _DECIDED_ON.get(kind, "issue_decided_on")),
         received_on=case.received_on,
         reason=event.detail,
         council=case.council.name,

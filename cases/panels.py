@@ -15,6 +15,10 @@ class Panel:
     template: str
     context: Callable  # (case, user) -> dict | None
     order: int = 100
+    # Also part of the panel's case bundle (the draft plan, say); the case page shows it unless `on_case_page`
+    # is False.
+    in_bundle: bool = False
+    on_case_page: bool = True
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,12 @@ def register(panel: Panel) -> None:
     _panels[panel.key] = panel
 
 
-def for_case(*, case, user) -> list[Rendered]:
+def for_case(*, case, user, bundle: bool = False) -> list[Rendered]:
+    """The panels for the case page, or with `bundle=True` those that belong in the panel's case bundle."""
     rendered = []
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
+        if not (panel.in_bundle if bundle else panel.on_case_page):
+            continue
         context = panel.context(case, user)
         if context is not None:
             rendered.append(Rendered(panel.key, panel.template, context))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
-from cases import family_words, panels, policy, selectors, services, statutory, workflow
+from cases import decisions, family_words, panels, policy, selectors, services, statutory, workflow
 from cases.forms import (
     AllocateForm,
     CaseFilterForm,
@@ -225,6 +225,7 @@ def case_detail(request, reference):
             else None
         )
     young_person = request.user.role == Role.YOUNG_PERSON
+    elsewhere = decisions.decided_elsewhere(case=case)
     context = {
         "case": case,
         "stage_label": workflow.STAGE_LABELS[workflow.Stage(case.stage)],
@@ -241,7 +242,8 @@ def case_detail(request, reference):
         )
         if policy.role_may(request.user, "follow_as_family") and case.is_open
         else None,
-        "actions": _transitions_for(request.user, case, facts),
+        "actions": _transitions_for(request.user, case, facts, elsewhere=elsewhere),
+        "decided_elsewhere": _decided_elsewhere(request.user, case, facts, elsewhere),
         "next_step": workflow.next_step(facts=facts),
         # What this person may do here, by action name (accounts.policy.ACTIONS): the template asks only this.
         "may": policy.may_for(request.user, case),
@@ -254,11 +256,26 @@ def case_detail(request, reference):
     return render(request, "cases/case_detail.html", context)
 
 
-def _transitions_for(user, case, facts) -> list:
-    """The workflow names who decides each step; the policy says whether this person may move cases at all."""
+def _transitions_for(user, case, facts, *, elsewhere=None) -> list:
+    """The workflow names who decides each step; the policy says whether this person may move cases at all; a
+    step a decision maker (the panel) takes for this council is not offered here."""
     if not policy.can(user, "transition", case, known_in_scope=True):
         return []
-    return workflow.allowed_transitions(facts=facts, role=user.role)
+    if elsewhere is None:
+        elsewhere = decisions.decided_elsewhere(case=case)
+    return [t for t in workflow.allowed_transitions(facts=facts, role=user.role) if t.name not in elsewhere]
+
+
+def _decided_elsewhere(user, case, facts, elsewhere) -> list[str]:
+    """What the coordinator is told instead of the steps someone else decides: "The decision panel decides: …"."""
+    if not policy.can(user, "transition", case, known_in_scope=True):
+        return []
+    steps = workflow.allowed_transitions(facts=facts, role=user.role)
+    return [
+        _("%(maker)s decides: %(step)s") % {"maker": elsewhere[t.name].name, "step": t.label.lower()}
+        for t in steps
+        if t.name in elsewhere
+    ]
 
 
 @login_required

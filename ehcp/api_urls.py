@@ -7,6 +7,7 @@ from advice.api import AdviceRequestViewSet
 from cases.api import CaseViewSet, ObtainTokenView
 from drafting.api import PlanViewSet
 from forms_ersa.api import OnlineRequestView
+from panel.api import DecisionViewSet, ItemViewSet, MeetingViewSet
 
 app_name = "api"
 
@@ -14,6 +15,9 @@ router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="case")
 router.register("advice-requests", AdviceRequestViewSet, basename="advice-request")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("panel-meetings", MeetingViewSet, basename="panel-meeting")
+router.register("panel-items", ItemViewSet, basename="panel-item")
+router.register("panel-decisions", DecisionViewSet, basename="panel-decision")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

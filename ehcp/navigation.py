@@ -12,6 +12,7 @@ NAV_ITEMS = [
     ("cases:caseload", _("My caseload"), "view_caseload"),
     ("home", _("Requests for assessment"), "send_school_request"),
     ("advice:inbox", _("Requests for advice"), "view_advice_inbox"),
+    ("panel:home", _("Decision panel"), "view_panel"),
     ("cases:unallocated", _("New requests"), "view_new_requests"),
     ("cases:list", _("All cases"), "list_all_cases"),
     ("cases:list", _("Cases"), "list_cases"),

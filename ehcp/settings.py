@@ -235,6 +235,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.refresh_deadline_statuses",
         "schedule": env.int("DEADLINE_REFRESH_SECONDS", default=15 * 60),
     },
+    # The panel: meetings scheduled ahead and waiting cases joined to the next agenda (or held, with why).
+    "panel-morning-run": {"task": "panel.tasks.morning_run", "schedule": crontab(hour=6, minute=30)},
+    "panel-close-digital-votes": {"task": "panel.tasks.close_due_digital_votes", "schedule": 5 * 60},
 }
 
 CACHES = {

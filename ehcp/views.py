@@ -15,6 +15,8 @@ HOME_FOR_ROLE = {
     Role.ADMINISTRATOR: "accounts:staff_list",
     # A specialist's work is the advice they have been asked for, nearest due date first.
     Role.SPECIALIST: "advice:inbox",
+    # A panel member's work is the panel's meetings: the next agenda and its papers.
+    Role.PANEL_MEMBER: "panel:home",
 }
 
 

@@ -24,6 +24,13 @@ PATHS = {
     "/api/v1/plans/{reference}/comments/": {"get", "post"},
     "/api/v1/plans/{reference}/comments/{comment_id}/answer/": {"post"},
     "/api/v1/plans/provision-check/": {"post"},
+    "/api/v1/panel-meetings/": {"get"},
+    "/api/v1/panel-meetings/{id}/": {"get"},
+    "/api/v1/panel-items/{id}/": {"get"},
+    "/api/v1/panel-items/{id}/votes/": {"post"},
+    "/api/v1/panel-items/{id}/tally/": {"get"},
+    "/api/v1/panel-items/{id}/decision/": {"post"},
+    "/api/v1/panel-decisions/": {"get"},
 }
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cases import letters, notices, policy, selectors, statutory, workflow
+from cases import decisions, letters, notices, policy, selectors, statutory, workflow
 from cases.models import (
     AdviceClock,
     Case,
@@ -156,18 +156,34 @@ def case_transition(
     on: date | None = None,
     reason: str = "",
     expected_version: int | None = None,
+    decided_by: str = "",
 ) -> Case:
-    """Move a case through an allowed step, stamping its date, recording who and why, recomputing deadlines."""
-    # Someone who cannot see the case learns nothing more; someone who can is told by the workflow which step
-    # they may not take and who decides it (its roles sit inside the policy's "transition" roles: a test checks).
-    policy.require(by, "view_case", case)
+    """Move a case through an allowed step, stamping its date, recording who and why, recomputing deadlines.
+
+    `decided_by` names a registered decision maker (`cases.decisions`) whose service takes the step for the
+    council, having asked the access policy itself: the panel's chair records a decision about a case whose team
+    they are not on, in a role the workflow does not name.
+    """
+    maker = decisions.get(decided_by) if decided_by else None
+    if maker is None:
+        # Someone who cannot see the case learns nothing more; someone who can is told by the workflow which step
+        # they may not take and who decides it (its roles sit inside the policy's "transition" roles: a test checks).
+        policy.require(by, "view_case", case)
+        elsewhere = decisions.decided_elsewhere(case=case).get(name)
+        if elsewhere is not None:
+            raise ServiceError(f"{elsewhere.name} makes this decision for this council.")
+    elif name not in maker.may_take:
+        raise ServiceError(f"{maker.name} does not take the step '{name}'.")
     today = selectors.today()
     on = on or today
     with transaction.atomic():
         case = _lock(case, expected_version=expected_version)
+        step = workflow.TRANSITIONS.get(name)
+        # The maker's service has checked who may record it; the workflow still checks when and from where.
+        role = min(step.roles) if maker is not None and step is not None else by.role
         try:
             transition = workflow.check(
-                name, facts=selectors.case_facts(case), role=by.role, on=on, today=today, reason=reason
+                name, facts=selectors.case_facts(case), role=role, on=on, today=today, reason=reason
             )
         except workflow.TransitionRefused as refused:
             raise ServiceError(str(refused), field=refused.field) from None
@@ -190,7 +206,9 @@ def case_transition(
         )
         recompute_deadlines(case=case, by=by, today=today)
         notices.transition_happened(case=case, transition=transition, event=event, reason=reason, by=by)
-        if workflow.Stage(case.stage) in letters.DECISION_LETTERS:
+        stage = workflow.Stage(case.stage)
+        outcome_letter = maker is not None and stage != before and stage in letters.OUTCOME_LETTERS
+        if stage in letters.DECISION_LETTERS or outcome_letter:
             enqueue_on_commit("cases.tasks.file_decision_letter", case.pk, event.pk)
     return case
 

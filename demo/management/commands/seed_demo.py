@@ -24,6 +24,7 @@ from cases import selectors, services, statutory, workflow
 from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
 from demo import advice as advice_demo
 from demo import drafting as drafting_demo
+from demo import panel as panel_demo
 from demo import people as demo
 
 COUNCIL_NAME = "Riverside Borough Council"
@@ -573,6 +574,7 @@ class Seeder:
                 raise CommandError(f"Story {index} ended at {case.stage}, not {story.stage}")
         advice_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
         drafting_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
+        panel_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
 
     def make_organisations(self) -> None:
         council = Organisation.objects.create(

@@ -1,15 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.support_admin import CouncilScopedAdmin, ScopedInline
 from forms_ersa.models import DraftEvidence, FormSettings, RequestDraft
 
 
 @admin.register(FormSettings)
-class FormSettingsAdmin(SimpleHistoryAdmin):
+class FormSettingsAdmin(CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = ["council", "max_report_age_months", "contact_email", "contact_phone"]
 
 
-class DraftEvidenceInline(admin.TabularInline):
+class DraftEvidenceInline(ScopedInline, admin.TabularInline):
     model = DraftEvidence
     extra = 0
     can_delete = False
@@ -18,7 +20,8 @@ class DraftEvidenceInline(admin.TabularInline):
 
 
 @admin.register(RequestDraft)
-class RequestDraftAdmin(SimpleHistoryAdmin):
+class RequestDraftAdmin(CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = ["public_id", "council", "route", "status", "case", "created_at"]
     list_filter = ["status", "route", "council"]
     search_fields = ["public_id", "email", "case__reference"]

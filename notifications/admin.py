@@ -2,11 +2,14 @@
 
 from django.contrib import admin
 
+from accounts.support_admin import CouncilScopedAdmin
 from notifications.models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(CouncilScopedAdmin, admin.ModelAdmin):
+    # The council on whose behalf it was sent; account emails (no council) are the operator's alone.
+    council_lookups = ("organisation",)
     list_display = ("id", "template", "channel", "state", "recipient", "to_address", "attempts", "created_at")
     list_filter = ("state", "channel", "template", "needs_follow_up")
     search_fields = ("to_address", "recipient__email", "provider_id", "idempotency_key")

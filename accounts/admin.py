@@ -129,7 +129,10 @@ class UserAdmin(NoDeleteMixin, CouncilScopedAdmin, SimpleHistoryAdmin, BaseUserA
         if selectors.is_operator(request.user):
             return fieldsets
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in self.OPERATOR_ONLY_FIELDS]})
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f not in self.OPERATOR_ONLY_FIELDS]},
+            )
             for name, options in fieldsets
         ]
 

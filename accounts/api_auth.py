@@ -16,7 +16,9 @@ class ApiTokenAuthentication(TokenAuthentication):
         user = auth_token.user
         if not user.is_active or not tokens.issued_under_current_password(auth_token):
             raise exceptions.AuthenticationFailed(
-                _("This token no longer works: the password changed or the account was closed. Ask for a new one.")
+                _(
+                    "This token no longer works: the password changed or the account was closed. Ask for a new one."
+                )
             )
         return user, auth_token
 
@@ -36,4 +38,4 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     priority = 1
 
     def get_security_definition(self, auto_schema):
-        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")  # noqa: S106 (the header word)

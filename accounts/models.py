@@ -244,7 +244,9 @@ class SecurityEvent(models.Model):
     email = models.CharField(_("email as typed"), max_length=254, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # Whose service manager reads it: the council of `user` when the event happened.
-    council = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    council = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -122,7 +122,9 @@ def api_tokens_of(*, user: User) -> list:
     return [t for t in ApiToken.objects.filter(user=user).select_related("user") if tokens.still_works(t)]
 
 
-def security_events_for(*, user: User, person_id: int | None = None, date_from=None, date_to=None) -> QuerySet:
+def security_events_for(
+    *, user: User, person_id: int | None = None, date_from=None, date_to=None
+) -> QuerySet:
     """The security events of the manager's council, newest first, optionally for one person and between dates."""
     if not role_may(user, "view_security_events"):
         return SecurityEvent.objects.none()

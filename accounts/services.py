@@ -434,14 +434,19 @@ def revoke_api_token(*, token_key: str, by: User, request=None) -> bool:
             return False
         token.delete()
         security_events.record(
-            security_events.Kind.TOKEN_REVOKED, user=by, request=request, detail=f"token {token_key} by its owner"
+            security_events.Kind.TOKEN_REVOKED,
+            user=by,
+            request=request,
+            detail=f"token {token_key} by its owner",
         )
     return True
 
 
 def revoke_stale_api_tokens(*, user: User) -> int:
     """Remove the rows of tokens that no longer work (expired, or issued under an old password)."""
-    stale = [t.pk for t in ApiToken.objects.filter(user=user).select_related("user") if not tokens.still_works(t)]
+    stale = [
+        t.pk for t in ApiToken.objects.filter(user=user).select_related("user") if not tokens.still_works(t)
+    ]
     if stale:
         ApiToken.objects.filter(pk__in=stale).delete()
     return len(stale)
@@ -464,7 +469,9 @@ def send_password_link(*, person: User, by: User) -> None:
     if not selectors.may_administer(by=by, person=person):
         raise ServiceError(_("You do not have permission to do that."))
     if not person.is_active:
-        raise ServiceError(_("%(name)s's account is deactivated: reactivate it first") % {"name": person.full_name})
+        raise ServiceError(
+            _("%(name)s's account is deactivated: reactivate it first") % {"name": person.full_name}
+        )
     with transaction.atomic():
         mail.send(
             mail.AccountEmail(
@@ -487,11 +494,16 @@ def send_password_link(*, person: User, by: User) -> None:
 def revoke_api_token_as_administrator(*, token_key: str, by: User) -> bool:
     """A support administrator stops a token of someone they administer (a lost laptop, someone who left)."""
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().select_related("user").filter(token_key=token_key).first()
+        token = (
+            ApiToken.objects.select_for_update().select_related("user").filter(token_key=token_key).first()
+        )
         if token is None or not selectors.may_administer(by=by, person=token.user):
             return False
         token.delete()
         security_events.record(
-            security_events.Kind.TOKEN_REVOKED, user=token.user, by=by, detail=f"token {token_key} by an administrator"
+            security_events.Kind.TOKEN_REVOKED,
+            user=token.user,
+            by=by,
+            detail=f"token {token_key} by an administrator",
         )
     return True

@@ -61,7 +61,10 @@ class CouncilScopedAdmin:
     # --- what they may do ----------------------------------------------------------------------------------------
 
     def _council_admin(self, request) -> bool:
-        return not selectors.is_operator(request.user) and selectors.support_admin_council(request.user) is not None
+        return (
+            not selectors.is_operator(request.user)
+            and selectors.support_admin_council(request.user) is not None
+        )
 
     def has_module_permission(self, request):
         if selectors.is_operator(request.user):

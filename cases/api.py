@@ -701,7 +701,7 @@ class ObtainTokenView(APIView):
         description=(
             "Exchange an email address (sent as `username`), password and (for staff) the second-factor code for "
             "a new token. Send it on every call as `Authorization: Token <token>`. Only a hash of it is kept, so "
-            "it is shown once. It works until `expiry`, until its owner revokes it (\"Your API tokens\" on the "
+            'it is shown once. It works until `expiry`, until its owner revokes it ("Your API tokens" on the '
             "website), or until their password changes or their account is closed."
         ),
         tags=["auth"],

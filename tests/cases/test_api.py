@@ -4,10 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from accounts.models import ApiToken
 from rest_framework.test import APIClient
 
-from accounts.models import Role
+from accounts.models import ApiToken, Role
 from cases import selectors
 from cases.forms import LogRequestForm
 from cases.identifiers import validate_nhs_number, validate_upn

@@ -134,8 +134,11 @@ ACTIONS: dict[str, Rule] = {
         {ADMIN, MANAGER}, "Set the council's RAS scale, weights, bands and amounts", on_case=False
     ),
     # --- the decision panel (panel app) ------------------------------------------------------------------------
+
     # --- the plan (drafting app) -------------------------------------------------------------------------------
+
     # --- the family portal (portal app) ------------------------------------------------------------------------
+
     # --- security, records and retention -----------------------------------------------------------------------
     "use_support_admin": _rule(
         {ADMIN}, "Correct their own council's people and records in the support admin", on_case=False
@@ -144,6 +147,7 @@ ACTIONS: dict[str, Rule] = {
         {MANAGER}, "Read the sign-ins, refusals and other security events of their council", on_case=False
     ),
     "manage_own_api_tokens": _rule(EVERYONE, "See and revoke their own API tokens", on_case=False),
+
 }
 
 # What each role sees of a case. A field not listed for a role is left out of its pages and API responses.

@@ -17,13 +17,14 @@ def record(
     email: str = "",
     request=None,
     detail: str = "",
+    council_id: int | None = None,
 ) -> SecurityEvent:
+    """Record one event. `council_id`: whose manager reads it when the person has no council of their own."""
     if user is None and email:
         # A wrong password for a real account belongs to that person's council; an unknown address to nobody's.
         user = User.objects.select_related("organisation").filter(email__iexact=email.strip()).first()
-    council_id = None
     if user is not None:
-        council_id = user.council_id
+        council_id = user.council_id or council_id
         email = email or user.email
     return SecurityEvent.objects.create(
         kind=kind,

@@ -12,6 +12,14 @@ from accounts import tokens
 
 
 class ApiTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, token: bytes):
+        # knox decodes the header as UTF-8 and lets a stray byte become a 500: any such header is simply wrong.
+        try:
+            token.decode("utf-8")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        return super().authenticate_credentials(token)
+
     def validate_user(self, auth_token):
         user = auth_token.user
         if not user.is_active or not tokens.issued_under_current_password(auth_token):

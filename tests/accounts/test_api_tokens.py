@@ -129,7 +129,9 @@ def test_the_owner_lists_their_tokens_and_revokes_one(client, parent):
     assert response.status_code == 302
     assert api_with(first).get(CASES_URL).status_code == 401
     assert api_with(second).get(CASES_URL).status_code == 200
-    assert [t.token_key for t in client.get(reverse("accounts:api_tokens")).context["tokens"]] == [second[:15]]
+    assert [t.token_key for t in client.get(reverse("accounts:api_tokens")).context["tokens"]] == [
+        second[:15]
+    ]
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.TOKEN_REVOKED, user=parent).exists()
 
 

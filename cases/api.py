@@ -31,6 +31,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services as account_services
+from accounts.backends import client_ip
 from accounts import two_factor
 from accounts.policy import role_may
 from cases import policy, selectors, services, workflow
@@ -47,7 +48,7 @@ from cases.models import (
     Requester,
     RequestRoute,
 )
-from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer, permission
+from core.api import AUTHENTICATION_CLASSES, PAGE_NOT_FOUND, UNAUTHENTICATED, ErrorSerializer, permission
 from core.validators import normalise_uk_phone, normalise_uk_postcode
 
 # The largest id a database column holds (64-bit signed); a bigger one is refused as input, not sent to SQL.
@@ -495,7 +496,12 @@ class CaseViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="List cases",
         parameters=[CaseFilterSerializer],
-        responses={200: CaseListItemSerializer(many=True), 400: VALIDATION_ERROR, 401: UNAUTHENTICATED},
+        responses={
+            200: CaseListItemSerializer(many=True),
+            400: VALIDATION_ERROR,
+            401: UNAUTHENTICATED,
+            404: PAGE_NOT_FOUND,
+        },
     )
     def list(self, request):
         params = CaseFilterSerializer(data=request.query_params)
@@ -686,7 +692,8 @@ class TokenRequestThrottle(SimpleRateThrottle):
         # The body may be any JSON (false, a list): only an object names an account; the rest count per address.
         data = request.data if isinstance(request.data, Mapping) else {}
         account = str(data.get("username", "")).strip().lower()
-        ident = account or self.get_ident(request)
+        # The address as the lockout counts it (behind TRUSTED_PROXY_COUNT proxies); a request may carry none.
+        ident = account or client_ip(request) or "unknown"
         return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(ident.encode()).hexdigest()}
 
 

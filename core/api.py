@@ -13,6 +13,8 @@ AUTHENTICATION_CLASSES = api_settings.DEFAULT_AUTHENTICATION_CLASSES
 
 ErrorSerializer = inline_serializer("Error", {"detail": serializers.CharField()})
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid token or session.")
+# A list's `page` past the last page (or not a page number at all).
+PAGE_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such page of results.")
 
 
 def permission(check: Callable[[object], bool], *, message: str, name: str) -> type[BasePermission]:

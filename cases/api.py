@@ -31,8 +31,8 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services as account_services
-from accounts.backends import client_ip
 from accounts import two_factor
+from accounts.backends import client_ip
 from accounts.policy import role_may
 from cases import policy, selectors, services, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn

@@ -316,3 +316,18 @@ def test_create_operator_refuses_a_council_login(council_admin):
 def test_organisations_outside_the_council_are_not_listed(login, council_admin, council, other_council):
     content = login(council_admin).get(admin_url(Organisation, "changelist")).content.decode()
     assert council.name in content and other_council.name not in content
+
+
+def test_opening_a_request_for_assessment_in_the_admin_is_logged_against_its_case(login, council_admin, case):
+    from forms_ersa.models import RequestDraft
+
+    draft = RequestDraft.objects.create(
+        council=case.council, route="parent", email="meera@example.org", case=case
+    )
+    response = login(council_admin).get(admin_url(RequestDraft, "change", draft.pk))
+
+    assert response.status_code == 200
+    assert AccessLog.objects.filter(user=council_admin, case=case, action="admin_view_requestdraft").exists()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEvent.Kind.ADMIN_READ, detail=f"request {draft.public_id}"
+    ).exists()

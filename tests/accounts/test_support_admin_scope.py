@@ -331,3 +331,29 @@ def test_opening_a_request_for_assessment_in_the_admin_is_logged_against_its_cas
     assert SecurityEvent.objects.filter(
         kind=SecurityEvent.Kind.ADMIN_READ, detail=f"request {draft.public_id}"
     ).exists()
+
+
+def test_messages_are_their_councils_only_and_opening_one_is_a_logged_read(
+    login, council_admin, council, other_council
+):
+    ours = Message.objects.create(
+        to_address="a@example.org",
+        channel="email",
+        template="t",
+        idempotency_key="ours",
+        organisation=council,
+    )
+    theirs = Message.objects.create(
+        to_address="b@example.org",
+        channel="email",
+        template="t",
+        idempotency_key="theirs",
+        organisation=other_council,
+    )
+    client = login(council_admin)
+
+    assert client.get(admin_url(Message, "change", theirs.pk)).status_code == 404
+    assert client.get(admin_url(Message, "change", ours.pk)).status_code == 200
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEvent.Kind.ADMIN_READ, detail=f"message {ours.pk}"
+    ).exists()

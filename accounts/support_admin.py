@@ -56,7 +56,12 @@ class CouncilScopedAdmin:
         return obj
 
     def _in_scope(self, request, obj) -> bool:
-        return self.scope(request, self.model._default_manager.filter(pk=obj.pk)).exists()
+        # Asked several times while one page renders: answered once per request and row.
+        seen = request.__dict__.setdefault("_council_scope_answers", {})
+        key = (self.model._meta.label, obj.pk)
+        if key not in seen:
+            seen[key] = self.scope(request, self.model._default_manager.filter(pk=obj.pk)).exists()
+        return seen[key]
 
     # --- what they may do ----------------------------------------------------------------------------------------
 

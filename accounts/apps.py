@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self):
-        from accounts import checks  # noqa: F401  (registers the system checks)
+        from accounts import checks, signals  # noqa: F401  (registers the system checks and the event log)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from core.languages import ENGLISH, LANGUAGES
@@ -197,3 +198,60 @@ class Invitation(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class ApiToken(AbstractAuthToken):
+    """A token for the API. Only a hash is kept (django-rest-knox), so a copy of the database opens no door.
+
+    It ends at `expiry`, when its owner revokes it, and when their password changes: `password_fingerprint` is the
+    fingerprint of the password the token was issued under (docs/decisions/0010-hashed-expiring-api-tokens.md).
+    """
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    password_fingerprint = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.token_key}… ({self.user_id})"
+
+
+class SecurityEvent(models.Model):
+    """What happened at the doors: sign-ins, refusals, factor changes, tokens, support-admin reads. Append-only."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in with their password")
+        SIGN_IN_FAILED = "sign_in_failed", _("Wrong email address or password")
+        LOCKED_OUT = "locked_out", _("Signing in paused after too many wrong passwords")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong two-factor code")
+        FACTOR_SET_UP = "factor_set_up", _("Set up two-factor sign-in")
+        FACTOR_RESET = "factor_reset", _("Two-factor sign-in reset by an administrator")
+        PASSWORD_LINK_SENT = "password_link_sent", _("Sent a link to choose a new password")
+        THROTTLED = "throttled", _("Too many tries: asked to wait")
+        TOKEN_CREATED = "token_created", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        ACCESS_REFUSED = "access_refused", _("Refused a case they may not see")
+        ADMIN_READ = "admin_read", _("Read a child's record in the support admin")
+
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The person the event is about; None when the email typed matches no account.
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Someone acting on another's account (an administrator resetting a factor or sending a link).
+    by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    email = models.CharField(_("email as typed"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Whose service manager reads it: the council of `user` when the event happened.
+    council = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["council", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.email or self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -210,6 +210,14 @@ ACTIONS: dict[str, Rule] = {
 
     # --- the family portal (portal app) ------------------------------------------------------------------------
     # --- security, records and retention -----------------------------------------------------------------------
+    "use_support_admin": _rule(
+        {ADMIN}, "Correct their own council's people and records in the support admin", on_case=False
+    ),
+    "view_security_events": _rule(
+        {MANAGER}, "Read the sign-ins, refusals and other security events of their council", on_case=False
+    ),
+    "manage_own_api_tokens": _rule(EVERYONE, "See and revoke their own API tokens", on_case=False),
+
 }
 
 # What each role sees of a case. A field not listed for a role is left out of its pages and API responses.

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import GovUKForm
+from core.forms import GovUKDateField, GovUKForm
 
 
 class SignInCodeForm(GovUKForm):
@@ -40,3 +40,25 @@ class SetupCodeForm(GovUKForm):
             }
         ),
     )
+
+
+class SecurityEventFilterForm(GovUKForm):
+    """Narrow the security events log to one person and a range of dates (all optional)."""
+
+    person = forms.ModelChoiceField(
+        label=_("Person"), required=False, queryset=None, empty_label=_("Everyone")
+    )
+    date_from = GovUKDateField(label=_("From"), label_lower=_("the first date"), required=False)
+    date_to = GovUKDateField(label=_("To"), label_lower=_("the last date"), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The last date must be the same as or after the first date"))
+        return data

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import selectors, two_factor
+from accounts import selectors, services, two_factor
 from accounts.models import User
+from accounts.policy import role_may
 from accounts.security import second_factor_required
-from accounts.security_forms import SetupCodeForm, SignInCodeForm
+from accounts.security_forms import SecurityEventFilterForm, SetupCodeForm, SignInCodeForm
 from core.errors import ServiceError
 
 SETUP_DEVICE_KEY = "second_factor_setup_device"
@@ -237,3 +239,59 @@ def locked_out(request, original_response=None, credentials=None):
         response = render(request, "accounts/locked_out.html", {"message": message}, status=429)
     response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
+
+
+# --- API tokens and the security events log ----------------------------------------------------------------
+
+EVENTS_PAGE_SIZE = 50
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """Your API tokens: the ones that still work, and a button to stop each. Another person's is "not found"."""
+    if not role_may(request.user, "manage_own_api_tokens"):
+        raise Http404
+    if request.method == "POST":
+        token_key = str(request.POST.get("token", ""))[:25]
+        if not services.revoke_api_token(token_key=token_key, by=request.user, request=request):
+            raise Http404
+        messages.success(request, _("Token %(key)s… is revoked: it no longer works.") % {"key": token_key})
+        return redirect("accounts:api_tokens")
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "tokens": selectors.api_tokens_of(user=request.user),
+            "token_days": settings.REST_KNOX["TOKEN_TTL"].days,
+        },
+    )
+
+
+@login_required
+@require_GET
+def security_events(request):
+    """The service manager's log of what happened at the doors, by person and dates, newest first."""
+    if not role_may(request.user, "view_security_events"):
+        raise Http404
+    form = SecurityEventFilterForm(
+        request.GET or None, people=selectors.council_people_for_events(user=request.user)
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    person = filters.get("person")
+    events = selectors.security_events_for(
+        user=request.user,
+        person_id=person.pk if person else None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(events, EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/security_events.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
+        status=400 if form.errors else 200,
+    )

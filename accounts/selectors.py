@@ -2,7 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Organisation, OrganisationKind, Role, User
+from accounts import tokens
+from accounts.models import ApiToken, Organisation, OrganisationKind, Role, SecurityEvent, User
 from accounts.policy import council_of, role_may
 
 # Roles an administrator creates (everyone else joins by invitation).
@@ -77,3 +78,71 @@ def advisers_for(*, council_id: int) -> QuerySet[User]:
         .select_related("organisation")
         .order_by("full_name")
     )
+
+
+# --- The support admin's scope ------------------------------------------------------------------------------
+
+
+def is_operator(user) -> bool:
+    """The service's operator: platform-wide rights (a superuser made by `manage.py create_operator`)."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+def support_admin_council(user) -> Organisation | None:
+    """The council whose people and records this person corrects in the support admin, or None."""
+    if not getattr(user, "is_staff", False) or not role_may(user, "use_support_admin"):
+        return None
+    return council_of(user)
+
+
+def people_of_council_q(council_id: int, prefix: str = "") -> Q:
+    """People of a council: its staff, its schools' and partners' staff, and families on its cases."""
+    return (
+        Q(**{f"{prefix}organisation_id": council_id})
+        | Q(**{f"{prefix}organisation__council_id": council_id})
+        | Q(**{f"{prefix}family_contacts__child__council_id": council_id})
+        | Q(**{f"{prefix}case_memberships__case__council_id": council_id})
+    )
+
+
+def may_administer(*, by: User, person: User) -> bool:
+    if is_operator(by):
+        return True
+    council = support_admin_council(by)
+    if council is None:
+        return False
+    return User.objects.filter(people_of_council_q(council.pk), pk=person.pk).exists()
+
+
+# --- API tokens and the security events log -----------------------------------------------------------------
+
+
+def api_tokens_of(*, user: User) -> list:
+    """The owner's tokens that still work, newest first (expired ones and those of an old password are left out)."""
+    return [t for t in ApiToken.objects.filter(user=user).select_related("user") if tokens.still_works(t)]
+
+
+def security_events_for(
+    *, user: User, person_id: int | None = None, date_from=None, date_to=None
+) -> QuerySet:
+    """The security events of the manager's council, newest first, optionally for one person and between dates."""
+    if not role_may(user, "view_security_events"):
+        return SecurityEvent.objects.none()
+    council = council_of(user)
+    events = SecurityEvent.objects.filter(council=council).select_related("user", "by")
+    if person_id is not None:
+        events = events.filter(user_id=person_id)
+    if date_from is not None:
+        events = events.filter(at__date__gte=date_from)
+    if date_to is not None:
+        events = events.filter(at__date__lte=date_to)
+    return events.order_by("-at", "-id")
+
+
+def council_people_for_events(*, user: User) -> QuerySet[User]:
+    """The people a manager may pick to filter the log: those their council's events are about."""
+    council = council_of(user)
+    if council is None or not role_may(user, "view_security_events"):
+        return User.objects.none()
+    ids = SecurityEvent.objects.filter(council=council, user__isnull=False).values("user_id")
+    return User.objects.filter(pk__in=ids).order_by("full_name", "email")

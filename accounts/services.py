@@ -19,8 +19,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts import invitations, mail, policy, selectors
-from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Discipline, Invitation, Organisation, Role, User
+from accounts import invitations, mail, policy, security_events, selectors, tokens
+from accounts.models import (
+    COUNCIL_ROLES,
+    EXTERNAL_ROLES,
+    ApiToken,
+    Discipline,
+    Invitation,
+    Organisation,
+    Role,
+    User,
+)
 from core.errors import ServiceError
 from core.validators import normalise_uk_phone
 
@@ -198,6 +207,8 @@ def set_staff_active(*, member: User, active: bool, by: User) -> User:
         if member.is_active != active:
             member.is_active = active
             _save_with_history(member, by=by, update_fields=["is_active"])
+        if not active:
+            _revoke_all_api_tokens(user=member, by=by, reason="account deactivated")
     return member
 
 
@@ -391,3 +402,108 @@ def update_contact_preferences(
     for name in fields:
         setattr(user, name, getattr(locked, name))
     return user
+
+
+# --- The security events log and API tokens -----------------------------------------------------------------
+
+record_security_event = security_events.record
+SecurityEventKind = security_events.Kind
+
+
+def create_api_token(*, user: User, name: str = "", request=None) -> tuple[ApiToken, str]:
+    """Issue a token (after the password and second factor were checked): returns the row and the token itself.
+
+    The token is shown once, to the caller; only its hash is kept. It works until it expires (API_TOKEN_DAYS), its
+    owner revokes it, or their password changes.
+    """
+    with transaction.atomic():
+        token, plain = ApiToken.objects.create(
+            user=user, name=name[:100], password_fingerprint=tokens.password_fingerprint(user)
+        )
+        security_events.record(
+            security_events.Kind.TOKEN_CREATED, user=user, request=request, detail=f"token {token.token_key}"
+        )
+    return token, plain
+
+
+def revoke_api_token(*, token_key: str, by: User, request=None) -> bool:
+    """The owner stops one of their tokens. Another person's token is "not found" (False), never theirs to stop."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(user=by, token_key=token_key).first()
+        if token is None:
+            return False
+        token.delete()
+        security_events.record(
+            security_events.Kind.TOKEN_REVOKED,
+            user=by,
+            request=request,
+            detail=f"token {token_key} by its owner",
+        )
+    return True
+
+
+def revoke_stale_api_tokens(*, user: User) -> int:
+    """Remove the rows of tokens that no longer work (expired, or issued under an old password)."""
+    stale = [
+        t.pk for t in ApiToken.objects.filter(user=user).select_related("user") if not tokens.still_works(t)
+    ]
+    if stale:
+        ApiToken.objects.filter(pk__in=stale).delete()
+    return len(stale)
+
+
+def _revoke_all_api_tokens(*, user: User, by: User | None, reason: str) -> None:
+    keys = list(ApiToken.objects.filter(user=user).values_list("token_key", flat=True))
+    if keys:
+        ApiToken.objects.filter(user=user).delete()
+        security_events.record(
+            security_events.Kind.TOKEN_REVOKED, user=user, by=by, detail=f"{len(keys)} token(s): {reason}"
+        )
+
+
+def send_password_link(*, person: User, by: User) -> None:
+    """A support administrator sends someone a link to choose a new password, in place of setting one for them.
+
+    Only for a person they administer (their own council's, or anyone for the operator); others are refused.
+    """
+    if not selectors.may_administer(by=by, person=person):
+        raise ServiceError(_("You do not have permission to do that."))
+    if not person.is_active:
+        raise ServiceError(
+            _("%(name)s's account is deactivated: reactivate it first") % {"name": person.full_name}
+        )
+    with transaction.atomic():
+        mail.send(
+            mail.AccountEmail(
+                template=mail.RESET_REQUESTED,
+                to_address=person.email,
+                to_name=person.full_name,
+                data={
+                    "name": person.display_name,
+                    mail.LINK: password_setup_link(person),
+                    "valid_hours": _password_link_hours(),
+                },
+                key=f"account:user:{person.pk}:password_link:{uuid.uuid4().hex}",
+                by=by,
+                language=person.language,
+            )
+        )
+        security_events.record(security_events.Kind.PASSWORD_LINK_SENT, user=person, by=by)
+
+
+def revoke_api_token_as_administrator(*, token_key: str, by: User) -> bool:
+    """A support administrator stops a token of someone they administer (a lost laptop, someone who left)."""
+    with transaction.atomic():
+        token = (
+            ApiToken.objects.select_for_update().select_related("user").filter(token_key=token_key).first()
+        )
+        if token is None or not selectors.may_administer(by=by, person=token.user):
+            return False
+        token.delete()
+        security_events.record(
+            security_events.Kind.TOKEN_REVOKED,
+            user=token.user,
+            by=by,
+            detail=f"token {token_key} by an administrator",
+        )
+    return True

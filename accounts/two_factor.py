@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import security_events
 from accounts.models import Role, User
 from accounts.security import second_factor_required
 from core.errors import ServiceError
@@ -91,6 +92,7 @@ def confirm_setup(*, user: User, device_id: int, code: str) -> list[str]:
             device.save(update_fields=["confirmed"])
             codes = _new_recovery_codes(user)
             _history(user, by=user, reason="Two-factor sign-in set up")
+            security_events.record(security_events.Kind.FACTOR_SET_UP, user=user)
     if refusal is not None:
         raise ServiceError(refusal, field="code")
     return codes
@@ -103,6 +105,8 @@ def verify(*, user: User, code: str) -> str:
         # Locked, so the same code sent twice at once is accepted once (django-otp remembers the last step).
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         kind, refusal = _check(user=user, device=device, code=code)
+        if refusal is not None:
+            security_events.record(security_events.Kind.SECOND_FACTOR_FAILED, user=user)
     if refusal is not None:
         raise ServiceError(refusal, field="code")
     return kind
@@ -167,6 +171,7 @@ def reset(*, person: User, by: User) -> None:
         TOTPDevice.objects.filter(user=person).delete()
         StaticDevice.objects.filter(user=person).delete()
         _history(person, by=by, reason="Two-factor sign-in reset by an administrator")
+        security_events.record(security_events.Kind.FACTOR_RESET, user=person, by=by)
 
 
 # --- private ------------------------------------------------------------------------------------------------

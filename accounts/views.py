@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import invitations, selectors, services, two_factor
+from accounts import invitations, selectors, services, throttles, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -97,6 +97,21 @@ class ResetPasswordView(_BadRequestOnErrors, auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
     template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Counted for the address typed whether or not it has an account, so the answer tells a stranger nothing.
+        retry_at = throttles.emails_refused(
+            self.request, door="password_reset", email=form.cleaned_data["email"]
+        )
+        if retry_at is not None:
+            return throttles.too_many(
+                self.request,
+                retry_at,
+                what=_(
+                    "If the email address has an account, the links already sent still work: check your inbox."
+                ),
+            )
+        return super().form_valid(form)
 
 
 class ResetPasswordDoneView(auth_views.PasswordResetDoneView):
@@ -252,8 +267,12 @@ def _account_exists(request, invitation):
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, token: str):
+    retry_at = throttles.links_refused(request, door="invitation")
+    if retry_at is not None:
+        return throttles.too_many(request, retry_at, what=_("Check the link in your email and try it then."))
     invitation = invitations.find(token)
     if invitation is None:
+        throttles.link_failed(request, door="invitation")
         return _link_unusable(request, status=404)
     if not invitation.is_usable():
         return _link_unusable(request, status=410)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.support_admin import CouncilScopedAdmin
 from advice import ras, selectors
 from advice.models import AdviceSettings, AdviceTeam, RasScheme
 
@@ -29,7 +30,8 @@ class RasSchemeForm(forms.ModelForm):
 
 
 @admin.register(AdviceTeam)
-class AdviceTeamAdmin(SimpleHistoryAdmin):
+class AdviceTeamAdmin(CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = ["name", "organisation", "council", "is_active"]
     list_filter = ["council", "is_active"]
     filter_horizontal = ["leads", "members"]
@@ -39,7 +41,8 @@ class AdviceTeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AdviceSettings)
-class AdviceSettingsAdmin(SimpleHistoryAdmin):
+class AdviceSettingsAdmin(CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = ["council", "reuse_max_age_months", "access_days_after_close", "advisers_read_each_other"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -47,7 +50,8 @@ class AdviceSettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RasScheme)
-class RasSchemeAdmin(SimpleHistoryAdmin):
+class RasSchemeAdmin(CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     form = RasSchemeForm
     list_display = ["name", "council", "effective_from"]
     list_filter = ["council"]

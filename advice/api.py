@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from advice import checks, definitions, selectors, services
 from advice.models import AdviceRequest
 from cases import policy
-from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer
+from core.api import AUTHENTICATION_CLASSES, PAGE_NOT_FOUND, UNAUTHENTICATED, ErrorSerializer
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such request, or not one you were asked.")
 PROBLEMS = OpenApiResponse(
@@ -142,7 +142,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="List requests for advice",
-        responses={200: AdviceRequestSerializer(many=True), 401: UNAUTHENTICATED},
+        responses={200: AdviceRequestSerializer(many=True), 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
     )
     def list(self, request):
         rows = self.get_queryset().order_by("due_on", "id")

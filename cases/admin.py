@@ -4,11 +4,18 @@ Nothing a person entered is hard-deleted, so no model here can be deleted. Rows 
 (the stage and statutory dates of a case, its deadlines, exceptions and team, which write the timeline and
 recompute deadlines) are read-only: they change through the case pages and services, never behind their back.
 Plain details (a child's details, family contacts, a document's description) can be corrected here, with history.
+
+Every admin is scoped to the council of the person using it (accounts.support_admin), and opening a child's record
+(a case, a child or anything about them) is written to the access log and the security events log, as reading it
+on the case page is.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import services as account_services
+from accounts.support_admin import CouncilScopedAdmin, ScopedInline
 from cases import services
 from cases.models import (
     AccessLog,
@@ -39,8 +46,49 @@ class ReadOnlyMixin(NoDeleteMixin):
         return False
 
 
+class LogsReads:
+    """Opening one row about a child in the support admin is logged as a read of that child's record."""
+
+    def record_of(self, obj) -> tuple:
+        """(case, child) the row belongs to."""
+        if isinstance(obj, Case):
+            return obj, obj.child
+        if isinstance(obj, Child):
+            return None, obj
+        case = getattr(obj, "case", None)
+        return case, getattr(obj, "child", None) or (case.child if case is not None else None)
+
+    def _log_read(self, request, object_id) -> None:
+        obj = self.get_object(request, object_id)
+        case, child = self.record_of(obj)
+        action = f"admin_view_{self.model._meta.model_name}"[:40]
+        if case is not None:
+            services.log_access(user=request.user, case=case, action=action, path=request.path)
+        else:
+            AccessLog.objects.create(
+                user=request.user, case=None, child=child, action=action, path=request.path[:300]
+            )
+        account_services.record_security_event(
+            account_services.SecurityEventKind.ADMIN_READ,
+            user=request.user,
+            request=request,
+            detail=f"{self.model._meta.verbose_name} {obj.pk}"
+            + (f" of case {case.reference}" if case is not None else ""),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and object_id:
+            self._log_read(request, unquote(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._log_read(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+
 @admin.register(Child)
-class ChildAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class ChildAdmin(NoDeleteMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = (
         "legal_last_name",
         "legal_first_name",
@@ -67,7 +115,8 @@ class ChildAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(FamilyContact)
-class FamilyContactAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class FamilyContactAdmin(NoDeleteMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("child__council",)
     list_display = (
         "name",
         "relationship",
@@ -84,13 +133,13 @@ class FamilyContactAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("child", "user")
 
 
-class DeadlineInline(ReadOnlyMixin, admin.TabularInline):
+class DeadlineInline(ScopedInline, ReadOnlyMixin, admin.TabularInline):
     model = Deadline
     fields = ("code", "ref", "starts_on", "due_on", "met_on", "status")
     extra = 0
 
 
-class TeamInline(ReadOnlyMixin, admin.TabularInline):
+class TeamInline(ScopedInline, ReadOnlyMixin, admin.TabularInline):
     model = CaseTeamMember
     fields = ("role", "user", "organisation", "starts_on", "ends_on", "added_by")
     extra = 0
@@ -100,7 +149,8 @@ class TeamInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class CaseAdmin(ReadOnlyMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = (
         "reference",
         "child",
@@ -120,7 +170,8 @@ class CaseAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(InvolvedProfessional)
-class InvolvedProfessionalAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class InvolvedProfessionalAdmin(NoDeleteMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("case__council",)
     list_display = ("name", "role", "service", "case", "source", "added_at", "withdrawn_at")
     list_filter = ("source",)
     search_fields = ("name", "service", "email", "case__reference")
@@ -129,7 +180,8 @@ class InvolvedProfessionalAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CaseTeamMember)
-class CaseTeamMemberAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class CaseTeamMemberAdmin(ReadOnlyMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("case__council",)
     list_display = ("case", "role", "user", "organisation", "starts_on", "ends_on", "added_by")
     list_filter = ("role", "ends_on")
     search_fields = ("case__reference", "user__email", "user__full_name", "organisation__name")
@@ -137,7 +189,8 @@ class CaseTeamMemberAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class DeadlineAdmin(ReadOnlyMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("case__council",)
     list_display = ("case", "code", "ref", "starts_on", "due_on", "met_on", "status")
     list_filter = ("code", "status", "kind")
     search_fields = ("case__reference", "ref")
@@ -146,7 +199,8 @@ class DeadlineAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DeadlineException)
-class DeadlineExceptionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class DeadlineExceptionAdmin(ReadOnlyMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("case__council",)
     list_display = ("case", "kind", "starts_on", "ends_on", "recorded_by", "recorded_at", "withdrawn_at")
     list_filter = ("kind",)
     search_fields = ("case__reference", "reason")
@@ -154,7 +208,8 @@ class DeadlineExceptionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TimelineEventAdmin(ReadOnlyMixin, CouncilScopedAdmin, admin.ModelAdmin):
+    council_lookups = ("case__council",)
     # Append-only and without a history table of its own: SimpleHistoryAdmin would have nothing to show.
     list_display = ("occurred_at", "case", "kind", "summary", "actor", "visible_to_family")
     list_filter = ("kind", "visible_to_family")
@@ -164,7 +219,8 @@ class TimelineEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseDocument)
-class CaseDocumentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class CaseDocumentAdmin(NoDeleteMixin, LogsReads, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("case__council",)
     list_display = (
         "name",
         "case",
@@ -196,7 +252,8 @@ class CaseDocumentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyMixin, CouncilScopedAdmin, admin.ModelAdmin):
+    council_lookups = ("case__council", "child__council")
     list_display = ("at", "user", "case", "child", "action", "path")
     list_filter = ("action",)
     search_fields = ("user__email", "case__reference", "path")
@@ -210,7 +267,8 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class ReminderRuleAdmin(NoDeleteMixin, CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = (
         "deadline_code",
         "offset_days",
@@ -231,7 +289,8 @@ class ReminderRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyMixin, CouncilScopedAdmin, admin.ModelAdmin):
+    council_lookups = ("deadline__case__council",)
     list_display = ("sent_at", "occurrence", "deadline", "rule")
     list_filter = ("rule__deadline_code", "rule__template")
     search_fields = ("deadline__case__reference",)

@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.fields import get_error_detail
 from rest_framework.permissions import IsAuthenticated
@@ -29,8 +28,11 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
 
+from accounts import services as account_services
 from accounts import two_factor
+from accounts.backends import client_ip
 from accounts.policy import role_may
 from cases import policy, selectors, services, workflow
 from cases.identifiers import normalise, validate_nhs_number, validate_uln, validate_upn
@@ -46,7 +48,7 @@ from cases.models import (
     Requester,
     RequestRoute,
 )
-from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer, permission
+from core.api import AUTHENTICATION_CLASSES, PAGE_NOT_FOUND, UNAUTHENTICATED, ErrorSerializer, permission
 from core.validators import normalise_uk_phone, normalise_uk_postcode
 
 # The largest id a database column holds (64-bit signed); a bigger one is refused as input, not sent to SQL.
@@ -494,7 +496,12 @@ class CaseViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="List cases",
         parameters=[CaseFilterSerializer],
-        responses={200: CaseListItemSerializer(many=True), 400: VALIDATION_ERROR, 401: UNAUTHENTICATED},
+        responses={
+            200: CaseListItemSerializer(many=True),
+            400: VALIDATION_ERROR,
+            401: UNAUTHENTICATED,
+            404: PAGE_NOT_FOUND,
+        },
     )
     def list(self, request):
         params = CaseFilterSerializer(data=request.query_params)
@@ -685,28 +692,41 @@ class TokenRequestThrottle(SimpleRateThrottle):
         # The body may be any JSON (false, a list): only an object names an account; the rest count per address.
         data = request.data if isinstance(request.data, Mapping) else {}
         account = str(data.get("username", "")).strip().lower()
-        ident = account or self.get_ident(request)
+        # The address as the lockout counts it (behind TRUSTED_PROXY_COUNT proxies); a request may carry none.
+        ident = account or client_ip(request) or "unknown"
         return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(ident.encode()).hexdigest()}
 
 
-class ObtainTokenView(ObtainAuthToken):
+class ObtainTokenView(APIView):
+    authentication_classes = []
+    permission_classes = []
     serializer_class = EmailAuthTokenSerializer
     throttle_classes = [TokenRequestThrottle]
 
     @extend_schema(
         summary="Get an API token",
         description=(
-            "Exchange an email address (sent as `username`) and password for a token. Send it on every call "
-            "as `Authorization: Token <token>`. The same token is returned until it is revoked."
+            "Exchange an email address (sent as `username`), password and (for staff) the second-factor code for "
+            "a new token. Send it on every call as `Authorization: Token <token>`. Only a hash of it is kept, so "
+            'it is shown once. It works until `expiry`, until its owner revokes it ("Your API tokens" on the '
+            "website), or until their password changes or their account is closed."
         ),
         tags=["auth"],
         auth=[],
         request=EmailAuthTokenSerializer,
         responses={
-            200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
+            200: inline_serializer(
+                "AuthToken",
+                {"token": serializers.CharField(), "expiry": serializers.DateTimeField(allow_null=True)},
+            ),
             400: VALIDATION_ERROR,
             429: OpenApiResponse(ErrorSerializer, description="Too many attempts; wait a minute."),
         },
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.serializer_class(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, plain = account_services.create_api_token(
+            user=serializer.validated_data["user"], name="API token door", request=request
+        )
+        return Response({"token": plain, "expiry": token.expiry})

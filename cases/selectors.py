@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import policy
+from accounts import services as account_services
 from accounts.models import Organisation, OrganisationKind, Role, User
 from cases import statutory, workflow
 from cases.models import (
@@ -70,8 +71,27 @@ def get_case_for(*, user: User, reference: str) -> Case:
         .first()
     )
     if case is None:
+        _note_refusal(user=user, reference=reference)
         raise Http404("No case found")
     return case
+
+
+def _note_refusal(*, user: User, reference: str) -> None:
+    """A case that exists but is not theirs is "not found" to them, and a security event for their manager.
+
+    Every page and API call that opens a case by its reference comes through `get_case_for`, so this is the one
+    place. A reference that does not exist is a typo, not an attempt, and is not recorded.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return
+    council_id = Case.objects.filter(reference=reference).values_list("council_id", flat=True).first()
+    if council_id is not None:
+        account_services.record_security_event(
+            account_services.SecurityEventKind.ACCESS_REFUSED,
+            user=user,
+            detail=f"case {reference}"[:300],
+            council_id=council_id,
+        )
 
 
 def rag_for(*, next_due_on: date | None, on: date) -> str:

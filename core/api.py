@@ -5,14 +5,16 @@ from collections.abc import Callable
 
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import BasePermission
+from rest_framework.settings import api_settings
 
-# Token first: an anonymous call gets 401 with `WWW-Authenticate: Token` rather than a bare 403.
-AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+# From REST_FRAMEWORK's settings (a hashed, expiring token first, then the session), so the kernel names no app.
+AUTHENTICATION_CLASSES = api_settings.DEFAULT_AUTHENTICATION_CLASSES
 
 ErrorSerializer = inline_serializer("Error", {"detail": serializers.CharField()})
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid token or session.")
+# A list's `page` past the last page (or not a page number at all).
+PAGE_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such page of results.")
 
 
 def permission(check: Callable[[object], bool], *, message: str, name: str) -> type[BasePermission]:

@@ -21,6 +21,7 @@ NAV_ITEMS = [
     ("notifications:templates", _("Message templates"), "preview_templates"),
     ("accounts:staff_list", _("Staff"), "manage_staff"),
     ("accounts:invite", _("Invite someone"), "invite_people"),
+    ("accounts:security_events", _("Security events"), "view_security_events"),
 ]
 
 

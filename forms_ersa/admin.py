@@ -1,15 +1,20 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import services as account_services
+from accounts.support_admin import CouncilScopedAdmin, ScopedInline
+from cases import services as case_services
 from forms_ersa.models import DraftEvidence, FormSettings, RequestDraft
 
 
 @admin.register(FormSettings)
-class FormSettingsAdmin(SimpleHistoryAdmin):
+class FormSettingsAdmin(CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = ["council", "max_report_age_months", "contact_email", "contact_phone"]
 
 
-class DraftEvidenceInline(admin.TabularInline):
+class DraftEvidenceInline(ScopedInline, admin.TabularInline):
     model = DraftEvidence
     extra = 0
     can_delete = False
@@ -18,7 +23,8 @@ class DraftEvidenceInline(admin.TabularInline):
 
 
 @admin.register(RequestDraft)
-class RequestDraftAdmin(SimpleHistoryAdmin):
+class RequestDraftAdmin(CouncilScopedAdmin, SimpleHistoryAdmin):
+    council_lookups = ("council",)
     list_display = ["public_id", "council", "route", "status", "case", "created_at"]
     list_filter = ["status", "route", "council"]
     search_fields = ["public_id", "email", "case__reference"]
@@ -32,6 +38,22 @@ class RequestDraftAdmin(SimpleHistoryAdmin):
         "submitted_at",
     ]
     inlines = [DraftEvidenceInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A request holds the child's details: opening one is a read of their record, logged as the case page is.
+        if request.method == "GET" and object_id:
+            draft = self.get_object(request, unquote(object_id))
+            if draft.case_id is not None:
+                case_services.log_access(
+                    user=request.user, case=draft.case, action="admin_view_requestdraft", path=request.path
+                )
+            account_services.record_security_event(
+                account_services.SecurityEventKind.ADMIN_READ,
+                user=request.user,
+                request=request,
+                detail=f"request {draft.public_id}",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

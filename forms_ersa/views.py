@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from accounts import throttles
 from cases import selectors as case_selectors
 from forms_ersa import forms as ersa_forms
 from forms_ersa import sections, selectors, services, summary
@@ -65,10 +66,21 @@ def senco(request, council_id: int):
     return render(request, "forms_ersa/senco.html", {"council": council, "school": school})
 
 
+def _links_refused(request):
+    """Too many wrong save-and-return links from this address: say when to try again (accounts.throttles)."""
+    retry_at = throttles.links_refused(request, door="save_and_return")
+    if retry_at is None:
+        return None
+    return throttles.too_many(request, retry_at, what=_("Check the link in your email and try it then."))
+
+
 def return_as_parent(request, token: str):
     """The parent's own link to a request their child's school started: the same draft, to see and add to."""
+    if refused := _links_refused(request):
+        return refused
     draft = selectors.draft_by_parent_token(token)
     if draft is None:
+        throttles.link_failed(request, door="save_and_return")
         raise Http404
     request.session.cycle_key()
     selectors.remember(request, draft)
@@ -83,6 +95,13 @@ def email(request, council_id: int, route: str):
         raise Http404
     form = ersa_forms.EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        retry_at = throttles.emails_refused(request, door="save_and_return", email=form.cleaned_data["email"])
+        if retry_at is not None:
+            return throttles.too_many(
+                request,
+                retry_at,
+                what=_("The links already sent to that address still work: check your inbox."),
+            )
         draft = services.start_draft(
             council=council, route=route, email=form.cleaned_data["email"], user=request.user
         )
@@ -97,8 +116,11 @@ def link_sent(request, public_id):
 
 
 def return_by_link(request, token: str):
+    if refused := _links_refused(request):
+        return refused
     draft = selectors.draft_by_token(token)
     if draft is None:
+        throttles.link_failed(request, door="save_and_return")
         return render(request, "forms_ersa/link_unusable.html", status=404)
     services.confirm_email(draft=draft)
     # Cycle the session key: the link grants access to this draft, so it starts a fresh session.

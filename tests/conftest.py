@@ -52,6 +52,14 @@ def force_login_passes_the_second_factor():
     ClientMixin.force_login = original
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters(monkeypatch, request):
+    """Each test counts password-reset emails and wrong links from zero (accounts.throttles), cache or no cache."""
+    from accounts import throttles
+
+    monkeypatch.setattr(throttles, "KEY_PREFIX", f"throttle-test:{id(request)}:{time.monotonic_ns()}")
+
+
 @pytest.fixture
 def council(db):
     return factories.CouncilFactory(name="Riverside Borough Council")

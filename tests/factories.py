@@ -6,6 +6,7 @@ import datetime
 import factory
 from django.conf import settings
 
+from accounts import services as account_services
 from accounts.models import Discipline, Organisation, OrganisationKind, Role, User
 from cases import selectors, services
 from cases.models import Case, TeamRole
@@ -221,3 +222,8 @@ def _council_admin(case: Case) -> User:
 
 
 assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def api_token(user: User) -> str:
+    """A working API token for `user`, as the token door issues it (only its hash is stored)."""
+    return account_services.create_api_token(user=user, name="test")[1]

@@ -243,6 +243,8 @@ STAFF_PAGES = {
     "accounts:staff_list": ("manage_staff", lambda w: reverse("accounts:staff_list"), "get"),
     "accounts:staff_add": ("manage_staff", lambda w: reverse("accounts:staff_add"), "get"),
     "accounts:invite": ("invite_people", lambda w: reverse("accounts:invite"), "get"),
+    "accounts:security_events": ("view_security_events", lambda w: reverse("accounts:security_events"), "get"),
+    "accounts:api_tokens": ("manage_own_api_tokens", lambda w: reverse("accounts:api_tokens"), "get"),
 }
 PAGES = {**CASE_PAGES, **STAFF_PAGES}
 

@@ -321,7 +321,7 @@ def test_an_unknown_link_is_not_found_with_the_same_advice(coordinator):
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("short9", "This password is too short. It must contain at least 10 characters."),
+        ("short9", "This password is too short. It must contain at least 12 characters."),
         ("password123", "This password is too common."),
         ("daniel@example.org", "The password is too similar to the email address."),
     ],

@@ -184,7 +184,7 @@ def test_changing_password_checks_the_new_one(login, parent):
 
     assert response.status_code == 400
     summary = error_summary(response)
-    assert "This password is too short. It must contain at least 10 characters." in summary
+    assert "This password is too short. It must contain at least 12 characters." in summary
     assert "This password is too common." in summary
     assert summary_links(response)[0] == "#id_new_password1"
 

@@ -128,7 +128,7 @@ def test_badly_typed_email_is_kept_with_the_error(client):
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("short1", "This password is too short. It must contain at least 10 characters."),
+        ("short1", "This password is too short. It must contain at least 12 characters."),
         ("password123", "This password is too common."),
         ("8475629183745", "This password is entirely numeric."),
     ],

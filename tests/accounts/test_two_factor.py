@@ -343,7 +343,7 @@ def token_api():
 
 
 def test_a_password_alone_gets_staff_no_api_token(token_api, coordinator):
-    from rest_framework.authtoken.models import Token
+    from accounts.models import ApiToken
 
     device, _ = set_up_factor(coordinator)
     body = {"username": coordinator.email, "password": factories.PASSWORD}
@@ -352,7 +352,7 @@ def test_a_password_alone_gets_staff_no_api_token(token_api, coordinator):
     assert response.json() == {"code": ["Enter the 6-digit code from your authenticator app as code"]}
     wrong = token_api.post("/api/v1/auth/token/", {**body, "code": "000000"}, format="json")
     assert wrong.status_code == 400 and "code" in wrong.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_staff_who_have_not_set_it_up_are_told_to_do_so_on_the_website(token_api, coordinator):

@@ -57,6 +57,7 @@ def people(council, school, coordinator, business_support, manager, administrato
         (senco, TeamRole.SCHOOL),
     ):
         services.add_team_member(case=case, role=role, user=user, by=manager)
+    factories.api_token(parent)  # so their token page has a row to fit
     return {
         "case": case,
         "coordinator": coordinator,
@@ -91,13 +92,19 @@ def _pages_for(role: str, case) -> list[tuple[str, str]]:
         "manager": [
             ("all cases", reverse("cases:list")),
             ("failed messages", reverse("notifications:failures")),
+            ("security events", reverse("accounts:security_events")),
         ],
         "administrator": [
             ("staff", reverse("accounts:staff_list")),
             ("add a staff member", reverse("accounts:staff_add")),
             ("change your password", reverse("accounts:password_change")),
         ],
-        "parent": [("home", reverse("home")), ("your cases", reverse("cases:list")), *common],
+        "parent": [
+            ("home", reverse("home")),
+            ("your cases", reverse("cases:list")),
+            *common,
+            ("your API tokens", reverse("accounts:api_tokens")),
+        ],
         "young_person": [("your cases", reverse("cases:list")), *common],
         "senco": [("home", reverse("home")), ("cases", reverse("cases:list")), *common],
         "specialist": [("cases", reverse("cases:list")), detail, messages],

@@ -4,10 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Role
+from accounts.models import ApiToken, Role
 from cases import selectors
 from cases.forms import LogRequestForm
 from cases.identifiers import validate_nhs_number, validate_upn
@@ -212,8 +211,7 @@ def test_list_query_count_does_not_grow_with_rows(
             school=school,
             first_name=f"Pupil{n}",
         )
-    token = Token.objects.create(user=coordinator)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(coordinator)}")
 
     # Token and user, the caller's organisation, the page count and the page of rows: 4 whatever the rows.
     with django_assert_max_num_queries(4):
@@ -635,7 +633,7 @@ def test_token_by_email_password_and_code_authenticates_the_api(api, coordinator
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=coordinator).key
+    assert ApiToken.objects.get(user=coordinator).token_key == token[:15]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert [row["reference"] for row in api.get(LIST_URL).json()["results"]] == [case.reference]
 
@@ -644,7 +642,7 @@ def test_token_refused_for_a_wrong_password(api, coordinator, no_throttle_histor
     response = api.post(TOKEN_URL, {"username": coordinator.email, "password": "wrong"}, format="json")
 
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_bad_token_is_401(api, case):

@@ -214,3 +214,10 @@ def test_seed_scale_creates_consistent_cases():
             after = {(d.code, d.ref): (d.due_on, d.met_on, d.status) for d in case.deadlines.all()}
             assert before == after, case.reference
         transaction.set_rollback(True)
+
+
+def test_the_demos_council_administrator_is_not_a_superuser_and_the_output_says_how_the_operator_is_made(demo):
+    administrator = User.objects.get(email=f"admin@{DOMAIN}")
+    assert administrator.is_staff and not administrator.is_superuser
+    assert not User.objects.filter(is_superuser=True, email__endswith=DOMAIN).exists()
+    assert "manage.py create_operator" in demo["output"]

@@ -3,7 +3,6 @@ import copy
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -264,9 +263,8 @@ def test_other_council_staff_roles_may_send(council, role):
 
 
 def test_a_token_for_a_coordinator_works(coordinator):
-    token = Token.objects.create(user=coordinator)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(coordinator)}")
 
     assert post(client, payload()).status_code == 201
 

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.security import LAST_SEEN_KEY
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,7 @@ def test_a_case_page_and_a_document_download_are_never_stored(client, coordinato
 
 def test_api_answers_to_a_token_are_never_stored(coordinator, case):
     api = APIClient()
-    token = Token.objects.create(user=coordinator)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(coordinator)}")
     response = api.get("/api/v1/cases/")
     assert response.status_code == 200
     assert_no_store(response)

@@ -533,6 +533,14 @@ class Command(BaseCommand):
             )
         self.stdout.write("  A service with DEBUG off refuses to start with DEMO_TOTP_BYPASS on.")
         self.stdout.write("")
+        self.stdout.write(
+            "Support admin (/support-admin/): the council's administrator sees only this council's people and records."
+        )
+        self.stdout.write(
+            "  The operator account (every council) is not seeded: make it with "
+            "`python manage.py create_operator --email you@example.org`."
+        )
+        self.stdout.write("")
 
 
 def _org_name(user: User) -> str:
@@ -605,8 +613,10 @@ class Seeder:
             organisation=organisation,
             password=demo.demo_password_hash(),
             phone=demo.phone(self.rng),
+            # The council's administrator uses the support admin for their own council only: platform-wide rights
+            # are the operator's (`manage.py create_operator`), never a council login's.
             is_staff=role == Role.ADMINISTRATOR,
-            is_superuser=role == Role.ADMINISTRATOR,
+            is_superuser=False,
             **extra,
         )
         user.save()

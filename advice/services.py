@@ -771,7 +771,7 @@ def attach_report(*, request: AdviceRequest, upload, by: User) -> AdviceAttachme
             content_type=inspected.content_type,
             by=by,
             description=f"Attached to the {request.get_kind_display().lower()} by {by.full_name}"[:300],
-            visible_to_family=False,
+            visibility=CaseDocument.Visibility.STAFF,
             timeline_summary=f"Report attached to the {request.get_kind_display().lower()}: {inspected.clean_name}",
         )
         attachment = AdviceAttachment(request=request, document=document, added_by=by)
@@ -1046,7 +1046,7 @@ def file_advice_pdf(*, submission_id: int) -> CaseDocument | None:
             content_type="application/pdf",
             by=submission.author,
             description=f"{submission.request.get_kind_display()} from {submission.author_name}",
-            visible_to_family=False,
+            visibility=CaseDocument.Visibility.STAFF,
             timeline_summary=f"Advice filed: {submission.request.get_kind_display()} from {submission.author_name}",
         )
         locked.document = document

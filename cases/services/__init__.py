@@ -13,6 +13,7 @@ from cases.services.documents import (
     file_decision_letter,
     file_document,
     log_access,
+    set_document_visibility,
     share_document_with_family,
     withdraw_document,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "file_decision_letter",
     "add_case_note",
     "add_document",
+    "set_document_visibility",
     "share_document_with_family",
     "withdraw_document",
     "log_access",

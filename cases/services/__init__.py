@@ -55,6 +55,7 @@ from cases.services.lifecycle import (
     record_exception,
     refresh_deadline_statuses,
 )
+from cases.services.retention import dispose_child_records
 from cases.services.team import (
     COORDINATOR_STAYS,
     TEAM_ROLE_FOR_INVITED,
@@ -131,6 +132,7 @@ __all__ = [
     "add_case_note",
     "add_document",
     "set_document_visibility",
+    "dispose_child_records",
     "share_document_with_family",
     "withdraw_document",
     "log_access",

@@ -351,6 +351,8 @@ def redact_messages(*, subject_refs: list[str]) -> int:
     """
     if not subject_refs:
         return 0
+    from core.redaction import redacted
+
     return Message.objects.filter(subject_ref__in=subject_refs).update(
-        to_name="", to_address="", data={}, link="", last_error=""
+        to_name="", to_address=redacted("to_address"), data={}, link="", last_error=""
     )

@@ -154,9 +154,11 @@ ACTIONS: dict[str, Rule] = {
         "Set the council's retention schedule, see what is due for disposal and approve or defer it",
         on_case=False,
     ),
+    # The case is chosen on the page, among the manager's own council's cases (records.services).
     "place_legal_hold": _rule(
         {MANAGER},
         "Place or lift a legal hold (tribunal, complaint) that stops a case's records being disposed of",
+        on_case=False,
     ),
 
 }

@@ -248,6 +248,10 @@ STAFF_PAGES = {
     "accounts:staff_list": ("manage_staff", lambda w: reverse("accounts:staff_list"), "get"),
     "accounts:staff_add": ("manage_staff", lambda w: reverse("accounts:staff_add"), "get"),
     "accounts:invite": ("invite_people", lambda w: reverse("accounts:invite"), "get"),
+    "records:index": ("export_subject_access", lambda w: reverse("records:index"), "get"),
+    "records:export_new": ("export_subject_access", lambda w: reverse("records:export_new"), "get"),
+    "records:retention": ("manage_retention", lambda w: reverse("records:retention"), "get"),
+    "records:hold_new": ("place_legal_hold", lambda w: reverse("records:hold_new"), "get"),
 }
 PAGES = {**CASE_PAGES, **STAFF_PAGES}
 
@@ -393,7 +397,7 @@ def test_each_document_level_opens_for_exactly_the_people_who_may_read_it(world,
 
 # --- every link a person is shown answers -------------------------------------------------------------------
 
-FOLLOWED = ("/cases/", "/notifications/", "/accounts/staff", "/accounts/invite")
+FOLLOWED = ("/cases/", "/notifications/", "/accounts/staff", "/accounts/invite", "/records/")
 HREF = re.compile(r'href="(/[^"#]*)"')
 
 

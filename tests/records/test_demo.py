@@ -9,6 +9,8 @@ from django.test.utils import override_settings
 
 from records.models import Disposal, LegalHold, SubjectAccessExport
 
+pytestmark = pytest.mark.django_db
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -13,13 +13,16 @@ from cases.models import Case
 from demo import people
 from records import services
 
+# The one demo case older than two years: withdrawn this long ago, so six years after closure have passed.
+LONG_AGO_DAYS = 8 * 365
+
 
 def _closed_long_ago(
     *, council: Organisation, users: dict[str, User], today: date, rng: random.Random
 ) -> Case:
     """A request the family withdrew eight years ago: six years after closure have passed."""
     family = people.family(rng)
-    received = today - timedelta(days=8 * 365)
+    received = today - timedelta(days=LONG_AGO_DAYS)
     case = case_services.log_request(
         council=council,
         child=case_services.ChildDetails(

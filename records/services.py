@@ -385,7 +385,9 @@ def carry_out_disposal(*, disposal_id: int) -> DestructionRecord | None:
     """
     with transaction.atomic():
         disposal = (
-            Disposal.objects.select_for_update().select_related("child", "decided_by").get(pk=disposal_id)
+            Disposal.objects.select_for_update(of=("self",))
+            .select_related("child", "decided_by")
+            .get(pk=disposal_id)
         )
         if disposal.status != Disposal.Status.APPROVED:
             return getattr(disposal, "destruction", None)

@@ -105,7 +105,8 @@ def dispose_child_records(*, child_id: int, method: str, by: User) -> list[str]:
             documents,
             {"name": "document", "description": redacted("description"), "withdrawn_reason": ""},
         )
-        lines.append(f"{count} documents: names and descriptions redacted")
+        if count:
+            lines.append(f"{count} documents: names and descriptions redacted")
         events = TimelineEvent.objects.filter(case__child=child)
         labels = [When(kind=kind, then=Value(str(label))) for kind, label in TimelineEvent.Kind.choices]
         count = events.update(summary=Choose(*labels, default=Value(REDACTED)), detail="")

@@ -6,7 +6,8 @@ class RecordsConfig(AppConfig):
     verbose_name = "Subject access and retention"
 
     def ready(self) -> None:
-        from records import contributions, contributors
+        from cases import panels
+        from records import contributions, contributors, selectors
 
         # cases sits below the features and cannot register itself; advice's rows are read here.
         contributors.register(
@@ -15,3 +16,4 @@ class RecordsConfig(AppConfig):
         contributors.register(
             "advice", export=contributions.advice_export, dispose=contributions.advice_dispose, order=10
         )
+        panels.register(panels.Panel("records", "records/_case_panel.html", selectors.case_panel, order=90))

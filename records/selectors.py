@@ -88,3 +88,19 @@ def recent_decisions(*, user: User) -> QuerySet[Disposal]:
 
 def destructions_for(*, user: User) -> QuerySet[DestructionRecord]:
     return DestructionRecord.objects.filter(council_id=_council_id(user)).select_related("approved_by")
+
+
+def case_panel(case, user: User) -> dict | None:
+    """Legal holds on the case page: council staff see a hold (so nobody plans around a disposal); managers may
+    place and lift them. One query; nothing for anyone outside the council."""
+    if policy.council_of(user) is None:
+        return None
+    holds = list(
+        LegalHold.objects.filter(case=case, lifted_at__isnull=True)
+        .select_related("placed_by")
+        .order_by("placed_at")
+    )
+    may_hold = policy.role_may(user, "place_legal_hold")
+    if not holds and not may_hold:
+        return None
+    return {"case": case, "holds": holds, "may_hold": may_hold}

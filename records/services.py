@@ -10,7 +10,6 @@ import tempfile
 import zipfile
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.files import File as DjangoFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -36,7 +35,7 @@ from records.models import (
 log = logging.getLogger(__name__)
 
 # The archive holds everything about a child: it is kept only as long as the manager needs to send it.
-EXPORT_KEEP_DAYS = getattr(settings, "SUBJECT_ACCESS_EXPORT_KEEP_DAYS", 30)
+EXPORT_KEEP_DAYS = 30
 # A record a manager keeps for now comes back to the list a year later.
 KEEP_FOR_NOW_DAYS = 365
 

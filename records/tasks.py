@@ -3,9 +3,10 @@ from celery import shared_task
 from records import services
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+@shared_task(acks_late=True)
 def build_export(export_id: int) -> None:
-    """Build a subject access archive; a finished or failed one is left alone, so a retry never builds twice."""
+    """Build a subject access archive; a finished or failed one is left alone, so a second run builds nothing.
+    A failure is shown on the manager's page, who starts a new export (no retry: it would find it failed)."""
     services.build_export(export_id=export_id)
 
 

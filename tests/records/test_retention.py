@@ -356,3 +356,16 @@ def test_the_retention_page_keeps_its_query_count(
     services.sweep_retention()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("records:retention")).status_code == 200
+
+
+def test_the_case_page_shows_a_hold_to_council_staff_only(client, amara_case, manager, coordinator, parent):
+    services.place_hold(reference=amara_case.reference, kind="tribunal", reason="Appeal SE1/26", by=manager)
+    url = reverse("cases:detail", args=[amara_case.reference])
+    client.force_login(coordinator)
+    html = client.get(url).content.decode()
+    assert "Appeal SE1/26" in html and "Place a legal hold" not in html and "/lift/" not in html
+    client.force_login(manager)
+    html = client.get(url).content.decode()
+    assert "Appeal SE1/26" in html and f"/records/holds/new/?reference={amara_case.reference}" in html
+    client.force_login(parent)
+    assert "Appeal SE1/26" not in client.get(url).content.decode()

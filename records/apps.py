@@ -9,9 +9,16 @@ class RecordsConfig(AppConfig):
         from cases import panels
         from records import contributions, contributors, selectors
 
-        # cases sits below the features and cannot register itself; advice's rows are read here.
+        # cases sits below the features and cannot register itself; the online request's and advice's rows are read
+        # here (records.contributions).
         contributors.register(
             "cases", export=contributions.cases_export, dispose=contributions.cases_dispose, order=0
+        )
+        contributors.register(
+            "online_request",
+            export=contributions.requests_export,
+            dispose=contributions.requests_dispose,
+            order=5,
         )
         contributors.register(
             "advice", export=contributions.advice_export, dispose=contributions.advice_dispose, order=10

@@ -58,5 +58,11 @@ def _cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _json_default(value):
+    plain = _plain(value)
+    # Anything else JSON has no type for (a UUID, a time) is written as its text.
+    return str(plain) if plain is value else plain
+
+
 def json_file(name: str, data) -> File:
-    return File(name, json.dumps(data, indent=2, ensure_ascii=False, default=_plain).encode("utf-8"))
+    return File(name, json.dumps(data, indent=2, ensure_ascii=False, default=_json_default).encode("utf-8"))

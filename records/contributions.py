@@ -32,6 +32,8 @@ from cases.models import (
     InvolvedProfessional,
     TimelineEvent,
 )
+from forms_ersa import services as request_services
+from forms_ersa.models import DraftEvidence, RequestDraft
 from notifications.models import Message
 from records.archive import csv_file, history_rows, json_file, rows
 from records.contributors import File
@@ -145,3 +147,36 @@ def advice_dispose(child: Child, method: str, by) -> list[str]:
     if method != "anonymise":
         return []
     return advice_services.redact_for_disposal(child_id=child.pk)
+
+
+# The keys to a draft (hashes of the links sent by email, the API's idempotency key) are not data about the child.
+DRAFT_SECRETS = {"token_hash", "parent_token_hash", "idempotency_key", "request_hash"}
+
+
+def requests_export(child: Child) -> list[File]:
+    """The online requests for assessment that became the child's cases: every answer given, and the evidence."""
+    drafts = RequestDraft.objects.filter(case__child=child).order_by("created_at", "id")
+    evidence = DraftEvidence.objects.filter(draft__case__child=child).order_by("uploaded_at", "id")
+    files = [
+        json_file(
+            "requests.json",
+            [{k: v for k, v in row.items() if k not in DRAFT_SECRETS} for row in rows(drafts)],
+        ),
+        csv_file("evidence.csv", rows(evidence)),
+    ]
+    for item in evidence:
+        if not item.file:
+            continue
+        try:
+            with default_storage.open(item.file.name, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            content = b"This file could not be read from storage when the export was made.\n"
+        files.append(File(f"evidence/{item.pk}-{_safe_name(item.name)}", content))
+    return files
+
+
+def requests_dispose(child: Child, method: str, by) -> list[str]:
+    if method != "anonymise":
+        return []
+    return request_services.redact_for_disposal(child_id=child.pk)

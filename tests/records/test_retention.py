@@ -9,11 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case, CaseDocument, Child, FamilyContact, TimelineEvent
 from cases.workflow import Stage
+from forms_ersa.models import RequestDraft
 from notifications.models import Message
 from records import services
 from records.models import DestructionRecord, Disposal, LegalHold, RetentionRule
@@ -101,6 +103,16 @@ def _decide(client, manager, disposal, captured, **data):
 def test_approved_disposal_anonymises_the_child_and_writes_what_was_destroyed(
     refused, manager, client, django_capture_on_commit_callbacks, settings
 ):
+    draft = RequestDraft.objects.create(
+        council=refused.council,
+        route="parent",
+        email="bola.family@example.org",
+        token_hash="b" * 64,
+        answers={"child": {"first_name": "Bola"}},
+        status="submitted",
+        submitted_at=timezone.now(),
+        case=refused,
+    )
     services.sweep_retention()
     disposal = Disposal.objects.get()
     document = CaseDocument.objects.get(case=refused)
@@ -133,8 +145,13 @@ def test_approved_disposal_anonymises_the_child_and_writes_what_was_destroyed(
         refused.received_on,
     )
 
+    draft.refresh_from_db()
+    assert (draft.answers, draft.email) == ({}, "[redacted]")
+    assert {h.email for h in draft.history.all()} <= {"[redacted]"}
+
     record = DestructionRecord.objects.get()
     assert (record.approved_by, record.references, record.method) == (manager, refused.reference, "anonymise")
+    assert "1 online requests: answers and email addresses removed" in record.destroyed
     assert (
         record.rule_text
         == "A request refused, an assessment that ended with no plan, or a request withdrawn: 6 years after the child's last case closed"

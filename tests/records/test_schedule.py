@@ -62,4 +62,4 @@ def test_the_registry_takes_folder_names_only():
         with pytest.raises(ValueError):
             contributors.register(bad, export=lambda child: [])
     keys = [c.key for c in contributors.all_contributors()]
-    assert keys[:2] == ["cases", "advice"]
+    assert keys[:3] == ["cases", "online_request", "advice"]

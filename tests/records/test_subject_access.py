@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AccessLog
+from forms_ersa.models import RequestDraft
 from records import services
 from records.models import SubjectAccessExport
 
@@ -221,3 +222,27 @@ def test_the_list_keeps_its_query_count(client, manager, amara_case, django_asse
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("records:index")).status_code == 200
+
+
+def test_the_online_request_is_in_the_archive_without_the_keys_to_it(
+    client, manager, amara_case, django_capture_on_commit_callbacks
+):
+    RequestDraft.objects.create(
+        council=amara_case.council,
+        route="parent",
+        email="meera@example.org",
+        token_hash="a" * 64,
+        answers={"child": {"first_name": "Amara"}},
+        status="submitted",
+        submitted_at=timezone.now(),
+        case=amara_case,
+    )
+    _ask(client, manager, amara_case.reference, django_capture_on_commit_callbacks)
+    archive = _archive(client, SubjectAccessExport.objects.get())
+    (request,) = json.loads(archive.read("online_request/requests.json"))
+    assert (
+        request["answers"] == {"child": {"first_name": "Amara"}} and request["email"] == "meera@example.org"
+    )
+    assert (
+        "token_hash" not in request and "a" * 64 not in archive.read("online_request/requests.json").decode()
+    )

@@ -12,6 +12,7 @@ from django.db.models import Case as Choose
 from django.db.models import Value, When
 
 from accounts.models import User
+from cases import policy
 from cases.models import (
     AdviceClock,
     Case,
@@ -22,6 +23,7 @@ from cases.models import (
     InvolvedProfessional,
     TimelineEvent,
 )
+from cases.services._common import _timeline
 from core.redaction import REDACTED, redacted, scrub
 from notifications import services as notifications
 
@@ -50,6 +52,7 @@ def _destroy_files(*, child: Child) -> list[str]:
 
 def dispose_child_records(*, child_id: int, method: str, by: User) -> list[str]:
     """Carry out an approved disposal of everything the case app holds about one child (all their cases)."""
+    policy.require(by, "manage_retention")
     if method not in (ANONYMISE, DELETE_FILES):
         raise ValueError(method)
     with transaction.atomic(savepoint=False):
@@ -59,6 +62,7 @@ def dispose_child_records(*, child_id: int, method: str, by: User) -> list[str]:
             raise ValueError("A child with an open case is never disposed of")
         lines = _destroy_files(child=child)
         if method == DELETE_FILES:
+            _note_disposal(cases=cases, method=method, by=by)
             return lines
         born = child.date_of_birth
         scrub(
@@ -131,4 +135,15 @@ def dispose_child_records(*, child_id: int, method: str, by: User) -> list[str]:
         refs = [f"case:{pk}" for pk in cases.values_list("pk", flat=True)]
         count = notifications.redact_messages(subject_refs=refs)
         lines.append(f"{count} messages sent about the case: addresses and contents removed")
+        _note_disposal(cases=cases, method=method, by=by)
     return lines
+
+
+def _note_disposal(*, cases, method: str, by: User) -> None:
+    summary = (
+        "Records anonymised under the council's retention schedule"
+        if method == ANONYMISE
+        else "Document files deleted under the council's retention schedule"
+    )
+    for case in cases:
+        _timeline(case=case, kind=TimelineEvent.Kind.NOTE, summary=summary, by=by, family=False)

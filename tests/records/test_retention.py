@@ -145,6 +145,12 @@ def test_approved_disposal_anonymises_the_child_and_writes_what_was_destroyed(
         refused.received_on,
     )
 
+    note = TimelineEvent.objects.filter(case=refused).first()
+    assert (note.summary, note.actor, note.visible_to_family) == (
+        "Records anonymised under the council's retention schedule",
+        manager,
+        False,
+    )
     draft.refresh_from_db()
     assert (draft.answers, draft.email) == ({}, "[redacted]")
     assert {h.email for h in draft.history.all()} <= {"[redacted]"}
@@ -386,3 +392,9 @@ def test_the_case_page_shows_a_hold_to_council_staff_only(client, amara_case, ma
     assert "Appeal SE1/26" in html and f"/records/holds/new/?reference={amara_case.reference}" in html
     client.force_login(parent)
     assert "Appeal SE1/26" not in client.get(url).content.decode()
+
+
+def test_the_case_service_refuses_a_disposal_by_anyone_but_a_manager(refused, coordinator):
+    with pytest.raises(case_services.ServiceError):
+        case_services.dispose_child_records(child_id=refused.child_id, method="anonymise", by=coordinator)
+    assert Child.objects.get(pk=refused.child_id).legal_first_name == "Bola"

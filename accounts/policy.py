@@ -99,7 +99,10 @@ ACTIONS: dict[str, Rule] = {
     "invite_to_case": _rule(CASEWORK, "Invite a family member, SENCo or supporter to the case"),
     "record_professionals": _rule(CASEWORK, "Record or withdraw a professional already involved"),
     "upload_document": _rule(EVERYONE - {ADMIN}, "Add a document to the case"),
-    "mark_document_staff_only": _rule(CASEWORK, "Keep a document from the family (staff only)"),
+    "set_document_visibility": _rule(
+        CASEWORK,
+        "Choose who reads a document: the family and everyone on the case, the case team, or council staff only",
+    ),
     "withdraw_document": _rule(CASEWORK, "Withdraw a document added by mistake (kept in history)"),
     # --- specialist advice (advice app) ------------------------------------------------------------------------
     "plan_advice": _rule(CASEWORK, "See what advice the law requires for a case and who could give it"),
@@ -217,6 +220,23 @@ ACTIONS: dict[str, Rule] = {
         {MANAGER}, "Read the sign-ins, refusals and other security events of their council", on_case=False
     ),
     "manage_own_api_tokens": _rule(EVERYONE, "See and revoke their own API tokens", on_case=False),
+    # records app
+    "export_subject_access": _rule(
+        {MANAGER},
+        "Export everything held about a child for a subject access request, and download their own exports",
+        on_case=False,
+    ),
+    "manage_retention": _rule(
+        {MANAGER},
+        "Set the council's retention schedule, see what is due for disposal and approve or defer it",
+        on_case=False,
+    ),
+    # The case is chosen on the page, among the manager's own council's cases (records.services).
+    "place_legal_hold": _rule(
+        {MANAGER},
+        "Place or lift a legal hold (tribunal, complaint) that stops a case's records being disposed of",
+        on_case=False,
+    ),
 
 }
 
@@ -228,7 +248,7 @@ FIELD_GROUPS = {
     "share_consent": "Which agencies the family agreed we may share the request with",
     "professional_contacts": "The email and phone of professionals already involved",
     "messages_sent": "What the service told people about the case, and whether it arrived",
-    "internal_timeline": "Timeline entries and documents the council keeps from the family",
+    "internal_timeline": "Timeline entries the council keeps from the family",
     "request_summary": "What the request says about the child's needs",
     "documents": "The case documents the role may read",
     "team": "Who is on the case team",
@@ -253,6 +273,25 @@ FIELDS: dict[Role, frozenset[str]] = {
     SENCO: FAMILY_SIDE_SEES,
     SUPPORTER: FAMILY_SIDE_SEES,
 }
+
+
+# Who reads a case document, by its visibility (cases.models.CaseDocument.Visibility), among the people who may
+# see the case at all. "team" is the case team without the family: the council, the professionals asked for
+# advice or sitting on the panel, and the school; a supporter acts with the family, so reads what the family reads.
+DOCUMENT_READERS: dict[str, frozenset[Role]] = {
+    "family": EVERYONE,
+    "team": COUNCIL_STAFF | PROFESSIONALS | {SENCO},
+    "staff": COUNCIL_STAFF,
+}
+
+
+def document_levels_for(user) -> frozenset[str]:
+    """The document visibilities this person reads on a case they may see (council staff of a council only)."""
+    role = getattr(user, "role", None)
+    levels = {level for level, roles in DOCUMENT_READERS.items() if role in roles}
+    if role in COUNCIL_STAFF and council_of(user) is None:
+        levels -= {"team", "staff"}
+    return frozenset(levels)
 
 
 class UnknownAction(KeyError):

@@ -44,6 +44,7 @@ from cases.models import Case, CaseDocument, TeamRole
 from core.errors import ServiceError, StaleVersion
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
+from core.redaction import REDACTED, redacted, scrub
 from notifications import services as notifications
 
 __all__ = ["Agreement", "Incomplete", "ServiceError", "StaleVersion"]
@@ -772,7 +773,7 @@ def attach_report(*, request: AdviceRequest, upload, by: User) -> AdviceAttachme
             content_type=inspected.content_type,
             by=by,
             description=f"Attached to the {request.get_kind_display().lower()} by {by.full_name}"[:300],
-            visible_to_family=False,
+            visibility=CaseDocument.Visibility.STAFF,
             timeline_summary=f"Report attached to the {request.get_kind_display().lower()}: {inspected.clean_name}",
         )
         attachment = AdviceAttachment(request=request, document=document, added_by=by)
@@ -1050,9 +1051,55 @@ def file_advice_pdf(*, submission_id: int) -> CaseDocument | None:
             content_type="application/pdf",
             by=submission.author,
             description=f"{submission.request.get_kind_display()} from {submission.author_name}",
-            visible_to_family=False,
+            visibility=CaseDocument.Visibility.STAFF,
             timeline_summary=f"Advice filed: {submission.request.get_kind_display()} from {submission.author_name}",
         )
         locked.document = document
         _save(locked, by=submission.author, reason="PDF filed")
     return document
+
+
+# --- disposal under the council's retention schedule (records app) ---------------------------------------------
+
+
+def redact_for_disposal(*, child_id: int) -> list[str]:
+    """Redact what advisers wrote about a child whose records a manager approved for disposal.
+
+    Called by the records app inside its disposal transaction; the rows and their dates stay (what was asked, of
+    whom, when it arrived), the words about the child go, in every history row too. Returns lines for the
+    destruction record.
+    """
+    on_child = {"submission__request__case__child_id": child_id}
+    requests = AdviceRequest.objects.filter(case__child_id=child_id)
+    lines = []
+    count = scrub(
+        AdviceRequest,
+        requests,
+        {
+            "note": redacted("note"),
+            "declined_reason": redacted("declined_reason"),
+            "withdrawn_reason": redacted("withdrawn_reason"),
+        },
+    )
+    if count:
+        lines.append(f"{count} requests for advice: notes and reasons redacted")
+    count = scrub(
+        AdviceSubmission,
+        AdviceSubmission.objects.filter(request__case__child_id=child_id),
+        {"answers": {}, "family_summary": redacted("family_summary"), "correction_reason": ""},
+    )
+    if count:
+        lines.append(f"{count} pieces of advice: answers and summaries redacted")
+    count = scrub(
+        AdviceNeed, AdviceNeed.objects.filter(**on_child), {"description": REDACTED, "evidence": ""}
+    )
+    count += scrub(
+        AdviceOutcome,
+        AdviceOutcome.objects.filter(**on_child),
+        {"description": REDACTED, "measure": REDACTED},
+    )
+    count += scrub(AdviceProvision, AdviceProvision.objects.filter(**on_child), {"what": REDACTED})
+    if count:
+        lines.append(f"{count} needs, outcomes and provision items: descriptions redacted")
+    scrub(Referral, Referral.objects.filter(request__case__child_id=child_id), {"reason": REDACTED})
+    return lines

@@ -81,6 +81,14 @@ def _context(advice_request, user) -> dict:
     }
 
 
+def _readable(attachments: list, user, case) -> list:
+    """Only the attachments this person may open: a list never names a document its link would refuse."""
+    readable = set(
+        case_selectors.readable_documents(user=user).filter(case=case).values_list("pk", flat=True)
+    )
+    return [item for item in attachments if item.document_id in readable]
+
+
 def _is_adviser(advice_request, user) -> bool:
     return selectors.acts_for(request=advice_request, user=user)
 
@@ -97,7 +105,7 @@ def request_detail(request, request_id: int):
             "request_summary": case_selectors.request_summary(case=case, user=request.user),
             "documents": case_selectors.documents_for(case=case, user=request.user),
             "others": selectors.other_advice(request=advice_request, user=request.user),
-            "attachments": selectors.attachments_of(request=advice_request),
+            "attachments": _readable(selectors.attachments_of(request=advice_request), request.user, case),
             "advisers": [
                 row
                 for row in selectors.case_requests(case=case, user=request.user)
@@ -430,6 +438,10 @@ def correct(request, request_id: int):
 def submission(request, submission_id: int):
     sent = selectors.submission_for(user=request.user, submission_id=submission_id)
     context = selectors.pdf_context(submission=sent)
+    # The PDF is a case document with its own visibility: the link is shown only to those it opens for.
+    context["may_download"] = bool(sent.document_id) and (
+        case_selectors.readable_documents(user=request.user).filter(pk=sent.document_id).exists()
+    )
     return render(request, "advice/submission.html", context)
 
 

@@ -227,10 +227,10 @@ class CaseDocumentAdmin(NoDeleteMixin, LogsReads, CouncilScopedAdmin, SimpleHist
         "category",
         "uploaded_by",
         "uploaded_at",
-        "visible_to_family",
+        "visibility",
         "withdrawn_at",
     )
-    list_filter = ("category", "visible_to_family")
+    list_filter = ("category", "visibility")
     search_fields = ("name", "description", "case__reference")
     list_select_related = ("case", "uploaded_by")
     # The file itself is served only by the permission-checked case page; withdrawing goes through the service.

@@ -365,8 +365,14 @@ class DocumentForm(GovUKForm):
     )
     category = forms.ChoiceField(label=_("Type of document"), choices=_blank(CaseDocument.Category.choices))
     description = forms.CharField(label=_("Description (optional)"), max_length=300, required=False)
-    visible_to_family = forms.BooleanField(
-        label=_("The family and school can see this document"), required=False, initial=True
+    visibility = forms.ChoiceField(
+        label=_("Who can see this document?"),
+        choices=CaseDocument.Visibility.choices,
+        initial=CaseDocument.Visibility.FAMILY,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The case team is the council, the professionals giving advice or sitting on the panel, and the school."
+        ),
     )
 
     def clean_file(self):
@@ -377,6 +383,22 @@ class DocumentForm(GovUKForm):
         except DocumentRejected as rejected:
             raise forms.ValidationError(str(rejected)) from None
         return upload
+
+
+class DocumentVisibilityForm(GovUKForm):
+    required_messages = {"visibility": _("Select who can see the document")}
+
+    visibility = forms.ChoiceField(
+        label=_("Who can see this document?"),
+        choices=CaseDocument.Visibility.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The case team is the council, the professionals giving advice or sitting on the panel, and the school."
+        ),
+    )
+    reason = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
+    # What the person saw when the page opened: a change made meanwhile by someone else is not overwritten.
+    was = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
 
 
 class WithdrawDocumentForm(GovUKForm):

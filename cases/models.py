@@ -481,6 +481,12 @@ def document_path(instance: "CaseDocument", filename: str) -> str:
 
 
 class CaseDocument(models.Model):
+    class Visibility(models.TextChoices):
+        # Who may read it (accounts.policy.DOCUMENT_READERS): each level is read by everyone of the levels below.
+        FAMILY = "family", _("The family and everyone on the case")
+        TEAM = "team", _("The case team, not the family")
+        STAFF = "staff", _("Council staff only")
+
     class Category(models.TextChoices):
         REQUEST = "request", _("Request for assessment")
         SCHOOL_REPORT = "school_report", _("School report")
@@ -506,7 +512,9 @@ class CaseDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
-    visible_to_family = models.BooleanField(default=True)
+    visibility = models.CharField(
+        _("who can see it"), max_length=10, choices=Visibility.choices, default=Visibility.FAMILY
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()

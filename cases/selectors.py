@@ -235,12 +235,9 @@ def case_detail_parts(*, case: Case, user: User) -> dict:
         case.deadlines.exclude(status=statutory.DeadlineStatus.CANCELLED).order_by("due_on", "code")
     )
     timeline = TimelineEvent.objects.filter(case=case).select_related("actor").order_by("-occurred_at", "-id")
-    documents = CaseDocument.objects.filter(case=case, withdrawn_at__isnull=True).select_related(
-        "uploaded_by"
-    )
+    documents = readable_documents(user=user).filter(case=case).select_related("uploaded_by")
     if "internal_timeline" not in sees:
         timeline = timeline.filter(visible_to_family=True)
-        documents = documents.filter(visible_to_family=True)
     team = (
         [
             _shown_member(member)
@@ -397,15 +394,24 @@ def partner_organisations(*, council_id: int) -> QuerySet[Organisation]:
     ).order_by("kind", "name")
 
 
-def document_for(*, user: User, reference: str, document_id: int) -> CaseDocument:
-    case = get_case_for(user=user, reference=reference)
-    qs = CaseDocument.objects.filter(case=case, pk=document_id, withdrawn_at__isnull=True)
+def readable_documents(*, user: User) -> QuerySet[CaseDocument]:
+    """The documents (not withdrawn) this person may read on the cases they may see, by each one's visibility.
+
+    Whoever added a document reads it at any level: an adviser's own report, kept from the family, is theirs.
+    Scope the result to a case fetched through `cases_for`; this adds only the visibility rule.
+    """
     if not policy.sees(user, "documents"):
-        raise Http404("No document found")
-    # Documents the council keeps from the family are kept from everyone outside the council too.
-    if not policy.sees(user, "internal_timeline"):
-        qs = qs.filter(visible_to_family=True)
-    document = qs.first()
+        return CaseDocument.objects.none()
+    levels = policy.document_levels_for(user)
+    return CaseDocument.objects.filter(
+        Q(visibility__in=sorted(levels)) | Q(uploaded_by_id=user.pk), withdrawn_at__isnull=True
+    )
+
+
+def document_for(*, user: User, reference: str, document_id: int) -> CaseDocument:
+    """One document this person may read, on a case they may see; 404 for anything else (never 403)."""
+    case = get_case_for(user=user, reference=reference)
+    document = readable_documents(user=user).filter(case=case, pk=document_id).first()
     if document is None:
         raise Http404("No document found")
     return document
@@ -479,12 +485,8 @@ def request_summary(*, case: Case, user: User) -> RequestSummary | None:
 
 
 def documents_for(*, case: Case, user: User) -> list[CaseDocument]:
-    """The case documents this person may read (staff-only ones for council staff only)."""
-    documents = CaseDocument.objects.filter(case=case, withdrawn_at__isnull=True).select_related(
-        "uploaded_by"
-    )
-    if policy.council_of(user) is None:
-        documents = documents.filter(visible_to_family=True)
+    """The case documents this person may read, by each one's visibility (see `readable_documents`)."""
+    documents = readable_documents(user=user).filter(case=case).select_related("uploaded_by")
     return list(documents.order_by("-uploaded_at", "-id"))
 
 

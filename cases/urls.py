@@ -21,6 +21,11 @@ urlpatterns = [
         views.withdraw_document,
         name="withdraw_document",
     ),
+    path(
+        "<str:reference>/documents/<int:document_id>/visibility/",
+        views.document_visibility,
+        name="document_visibility",
+    ),
     path("<str:reference>/exceptions/new/", views.record_exception, name="record_exception"),
     path("<str:reference>/exceptions/<int:exception_id>/end/", views.end_exception, name="end_exception"),
     path("<str:reference>/team/invite/", views.invite_to_case, name="invite_to_case"),

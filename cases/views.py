@@ -14,6 +14,7 @@ from cases.forms import (
     AllocateForm,
     CaseFilterForm,
     DocumentForm,
+    DocumentVisibilityForm,
     EditChildForm,
     EndExceptionForm,
     ExceptionForm,
@@ -25,7 +26,7 @@ from cases.forms import (
     TransitionForm,
     WithdrawDocumentForm,
 )
-from cases.models import CaseTeamMember
+from cases.models import CaseDocument, CaseTeamMember
 
 PAGE_SIZE = 25
 
@@ -344,10 +345,10 @@ def allocate(request, reference):
 def upload_document(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "upload_document", case)
-    may_keep_from_family = policy.can(request.user, "mark_document_staff_only", case, known_in_scope=True)
+    may_choose = policy.can(request.user, "set_document_visibility", case, known_in_scope=True)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if not may_keep_from_family:
-        del form.fields["visible_to_family"]
+    if not may_choose:
+        del form.fields["visibility"]
     if request.method == "POST" and form.is_valid():
         try:
             document = services.add_document(
@@ -355,7 +356,7 @@ def upload_document(request, reference):
                 upload=form.cleaned_data["file"],
                 category=form.cleaned_data["category"],
                 description=form.cleaned_data["description"],
-                visible_to_family=form.cleaned_data.get("visible_to_family", True),
+                visibility=form.cleaned_data.get("visibility") or CaseDocument.Visibility.FAMILY,
                 by=request.user,
             )
         except services.ServiceError as error:
@@ -406,6 +407,46 @@ def withdraw_document(request, reference, document_id):
             _("%(name)s has been withdrawn. It is kept in the case history.") % {"name": document.name},
             _case_page(reference),
         ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_visibility(request, reference, document_id):
+    document = selectors.document_for(user=request.user, reference=reference, document_id=document_id)
+    _allowed(request, "set_document_visibility", document.case)
+    form = DocumentVisibilityForm(
+        request.POST or None, initial={"visibility": document.visibility, "was": document.visibility}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.set_document_visibility(
+                document=document,
+                visibility=form.cleaned_data["visibility"],
+                reason=form.cleaned_data["reason"],
+                expected=form.cleaned_data["was"] or None,
+                by=request.user,
+            )
+        except services.StaleVersion as stale:
+            # Show what it is now, keep what was typed; the next "Save" is a choice made knowing it.
+            document.refresh_from_db(fields=["visibility"])
+            form = DocumentVisibilityForm({**request.POST.dict(), "was": document.visibility})
+            form.is_valid()
+            form.add_error(None, stale.message)
+        except services.ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Who can see %(name)s: %(who)s.")
+                % {"name": changed.name, "who": changed.get_visibility_display().lower()},
+            )
+            return redirect(_case_page(reference) + "#documents")
+    return render(
+        request,
+        "cases/document_visibility.html",
+        {"form": form, "case": document.case, "document": document},
+        status=400 if form.errors else 200,
     )
 
 

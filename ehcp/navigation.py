@@ -19,6 +19,7 @@ NAV_ITEMS = [
     ("cases:log_request", _("Log a request"), "log_request"),
     ("notifications:failures", _("Follow-ups"), "follow_up_failures"),
     ("notifications:templates", _("Message templates"), "preview_templates"),
+    ("records:index", _("Records"), "export_subject_access"),
     ("accounts:staff_list", _("Staff"), "manage_staff"),
     ("accounts:invite", _("Invite someone"), "invite_people"),
     ("accounts:security_events", _("Security events"), "view_security_events"),

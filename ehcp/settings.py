@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "panel",
     "drafting",
     "portal",
+    "records",
     "demo",
 ]
 
@@ -232,6 +233,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("REMINDER_SWEEP_SECONDS", default=5 * 60),
     },
     "daily-digest": {"task": "cases.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    # What the retention schedules say is due, listed for a manager to approve (nothing is disposed of here).
+    "sweep-retention": {"task": "records.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "refresh-deadline-statuses": {
         "task": "cases.tasks.refresh_deadline_statuses",
         "schedule": env.int("DEADLINE_REFRESH_SECONDS", default=15 * 60),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("panel/", include("panel.urls")),
     path("plans/", include("drafting.urls")),
     path("portal/", include("portal.urls")),
+    path("records/", include("records.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("ehcp.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -28,6 +28,7 @@ from core.errors import ServiceError, StaleVersion
 from core.languages import CODES as LANGUAGE_CODES
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
+from core.redaction import REDACTED, scrub
 from forms_ersa import sections, selectors, summary
 from forms_ersa.allocation import allocation_for
 from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
@@ -759,3 +760,26 @@ def file_request_copy(*, draft_id: int) -> "CaseDocument | None":
             timeline_summary=f"Copy of the request filed: {name}",
         )
     return document
+
+
+# --- disposal under the council's retention schedule (records app) ---------------------------------------------
+
+
+def redact_for_disposal(*, child_id: int) -> list[str]:
+    """Remove what the online requests for a child's cases said, and their evidence files, once a manager approved
+    the disposal of the child's records. Called by the records app inside its disposal transaction; the rows and
+    their dates stay, the answers and addresses go, in every history row too. Lines for the destruction record."""
+    drafts = RequestDraft.objects.filter(case__child_id=child_id)
+    count = scrub(RequestDraft, drafts, {"answers": {}, "email": REDACTED, "parent_email": ""})
+    evidence = DraftEvidence.objects.filter(draft__case__child_id=child_id).exclude(file="")
+    names = list(evidence.values_list("file", flat=True))
+    files = scrub(DraftEvidence, evidence, {"file": "", "name": "evidence", "old_reason": ""})
+    if names:
+        storage = DraftEvidence._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    lines = []
+    if count:
+        lines.append(f"{count} online requests: answers and email addresses removed")
+    if files:
+        lines.append(f"{files} files sent with the online requests deleted")
+    return lines

@@ -342,3 +342,17 @@ def record_delivery_receipt(*, provider_id: str, status: str, at=None) -> Messag
             message.needs_follow_up = True
         message.save()
     return message
+
+
+def redact_messages(*, subject_refs: list[str]) -> int:
+    """Remove who a message went to and what it said, for records disposed of under a retention schedule.
+
+    The row stays (when it was sent, the template, whether it arrived), so the count of messages still adds up.
+    """
+    if not subject_refs:
+        return 0
+    from core.redaction import redacted
+
+    return Message.objects.filter(subject_ref__in=subject_refs).update(
+        to_name="", to_address=redacted("to_address"), data={}, link="", last_error=""
+    )

@@ -195,6 +195,11 @@ CASE_PAGES = {
         lambda w: reverse("cases:download_document", args=[w.case.reference, w.document.pk]),
         "get",
     ),
+    "document_visibility": (
+        "set_document_visibility",
+        lambda w: reverse("cases:document_visibility", args=[w.case.reference, w.document.pk]),
+        "get",
+    ),
     "withdraw_document": (
         "withdraw_document",
         lambda w: reverse("cases:withdraw_document", args=[w.case.reference, w.document.pk]),
@@ -245,6 +250,10 @@ STAFF_PAGES = {
     "accounts:invite": ("invite_people", lambda w: reverse("accounts:invite"), "get"),
     "accounts:security_events": ("view_security_events", lambda w: reverse("accounts:security_events"), "get"),
     "accounts:api_tokens": ("manage_own_api_tokens", lambda w: reverse("accounts:api_tokens"), "get"),
+    "records:index": ("export_subject_access", lambda w: reverse("records:index"), "get"),
+    "records:export_new": ("export_subject_access", lambda w: reverse("records:export_new"), "get"),
+    "records:retention": ("manage_retention", lambda w: reverse("records:retention"), "get"),
+    "records:hold_new": ("place_legal_hold", lambda w: reverse("records:hold_new"), "get"),
 }
 PAGES = {**CASE_PAGES, **STAFF_PAGES}
 
@@ -342,9 +351,55 @@ def _check_services(user, world):
             assert allowed, action
 
 
+# --- documents: each visibility for every person ----------------------------------------------------------------
+
+# Written out, not read from the table: a change to who reads what must change this too, on purpose.
+READS = {
+    Role.COORDINATOR: {"family", "team", "staff"},
+    Role.BUSINESS_SUPPORT: {"family", "team", "staff"},
+    Role.SERVICE_MANAGER: {"family", "team", "staff"},
+    Role.ADMINISTRATOR: {"family", "team", "staff"},
+    Role.SPECIALIST: {"family", "team"},
+    Role.PANEL_MEMBER: {"family", "team"},
+    Role.SENCO: {"family", "team"},
+    Role.PARENT: {"family"},
+    Role.YOUNG_PERSON: {"family"},
+    Role.SUPPORTER: {"family"},
+}
+
+
+def test_the_document_levels_in_the_policy_are_the_ones_written_here():
+    assert set(account_policy.DOCUMENT_READERS) == {"family", "team", "staff"}
+    for role, levels in READS.items():
+        readable = {level for level, roles in account_policy.DOCUMENT_READERS.items() if role in roles}
+        assert readable == levels, role
+
+
+@pytest.mark.parametrize("level", ["family", "team", "staff"])
+def test_each_document_level_opens_for_exactly_the_people_who_may_read_it(world, client, level):
+    """Download 200 or 404, and listed on the case page or absent, for every role and every outsider."""
+    coordinator = world.people[Role.COORDINATOR]
+    name = f"{level} paper.pdf"
+    upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+    document = services.add_document(
+        case=world.case, upload=upload, category="other", by=coordinator, visibility=level
+    )
+    download = reverse("cases:download_document", args=[world.case.reference, document.pk])
+    answers, wanted = {}, {}
+    for who in WHO:
+        user = world.people[who]
+        reads = policy.can(user, "view_case", world.case) and level in READS.get(user.role, set())
+        client.force_login(user)
+        page = client.get(reverse("cases:detail", args=[world.case.reference]))
+        listed = page.status_code == 200 and name in page.content.decode()
+        answers[str(who)] = (client.get(download).status_code, listed)
+        wanted[str(who)] = (200, True) if reads else (404, False)
+    assert answers == wanted
+
+
 # --- every link a person is shown answers -------------------------------------------------------------------
 
-FOLLOWED = ("/cases/", "/notifications/", "/accounts/staff", "/accounts/invite")
+FOLLOWED = ("/cases/", "/notifications/", "/accounts/staff", "/accounts/invite", "/records/")
 HREF = re.compile(r'href="(/[^"#]*)"')
 
 

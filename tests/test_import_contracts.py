@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["core", "accounts", "notifications", "cases", "forms_ersa", "advice", "panel", "drafting", "portal", "demo", "ehcp"]
+PACKAGES = ["core", "accounts", "notifications", "cases", "forms_ersa", "advice", "panel", "drafting", "portal", "records", "demo", "ehcp"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

@@ -13,6 +13,7 @@ from cases.services.documents import (
     file_decision_letter,
     file_document,
     log_access,
+    set_document_visibility,
     share_document_with_family,
     withdraw_document,
 )
@@ -54,6 +55,7 @@ from cases.services.lifecycle import (
     record_exception,
     refresh_deadline_statuses,
 )
+from cases.services.retention import dispose_child_records
 from cases.services.team import (
     COORDINATOR_STAYS,
     TEAM_ROLE_FOR_INVITED,
@@ -129,6 +131,8 @@ __all__ = [
     "file_decision_letter",
     "add_case_note",
     "add_document",
+    "set_document_visibility",
+    "dispose_child_records",
     "share_document_with_family",
     "withdraw_document",
     "log_access",

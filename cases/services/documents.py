@@ -14,7 +14,7 @@ from cases.models import (
     TimelineEvent,
 )
 from cases.services._common import _lock, _save_with_history, _timeline
-from core.errors import ServiceError
+from core.errors import ServiceError, StaleVersion
 
 
 # Atomic on its own; inside a caller's transaction simply part of it (no savepoint, no extra queries): a failure
@@ -29,10 +29,11 @@ def file_document(
     content_type: str,
     by: User | None,
     description: str = "",
-    visible_to_family: bool = True,
+    visibility: str = CaseDocument.Visibility.FAMILY,
     timeline_summary: str = "",
 ) -> CaseDocument:
     """File a document the service produced or a family sent (already checked), with its timeline entry."""
+    _check_visibility(visibility)
     document = CaseDocument(
         case=case,
         name=name,
@@ -41,7 +42,7 @@ def file_document(
         content_type=content_type,
         size=content.size,
         uploaded_by=by,
-        visible_to_family=visible_to_family,
+        visibility=visibility,
     )
     document.file.save(name, content, save=False)
     _save_with_history(document, by=by)
@@ -51,7 +52,7 @@ def file_document(
             kind=TimelineEvent.Kind.DOCUMENT,
             summary=timeline_summary,
             by=by,
-            family=visible_to_family,
+            family=visibility == CaseDocument.Visibility.FAMILY,
         )
     return document
 
@@ -84,7 +85,7 @@ def file_decision_letter(*, case_id: int, event_id: int) -> CaseDocument | None:
             content_type="application/pdf",
             by=event.actor,
             description="Decision letter with the right to appeal",
-            visible_to_family=True,
+            visibility=CaseDocument.Visibility.FAMILY,
             timeline_summary=f"Decision letter filed: {letter.name}",
         )
 
@@ -98,12 +99,25 @@ def add_case_note(
     )
 
 
+def _check_visibility(visibility: str) -> None:
+    if visibility not in CaseDocument.Visibility.values:
+        raise ServiceError("Choose who can see the document", field="visibility")
+
+
 def add_document(
-    *, case: Case, upload, category: str, by: User, description: str = "", visible_to_family: bool = True
+    *,
+    case: Case,
+    upload,
+    category: str,
+    by: User,
+    description: str = "",
+    visibility: str = CaseDocument.Visibility.FAMILY,
 ) -> CaseDocument:
+    """A document someone adds to a case. Only casework roles choose a narrower visibility than the family's."""
     policy.require(by, "upload_document", case)
-    if not visible_to_family:
-        policy.require(by, "mark_document_staff_only", case)
+    _check_visibility(visibility)
+    if visibility != CaseDocument.Visibility.FAMILY:
+        policy.require(by, "set_document_visibility", case)
     try:
         inspected = inspect_upload(upload)
     except DocumentRejected as rejected:
@@ -119,7 +133,7 @@ def add_document(
             content_type=inspected.content_type,
             size=inspected.size,
             uploaded_by=by,
-            visible_to_family=visible_to_family,
+            visibility=visibility,
         )
         document.file.save(inspected.clean_name, upload, save=False)
         _save_with_history(document, by=by)
@@ -128,7 +142,7 @@ def add_document(
             kind=TimelineEvent.Kind.DOCUMENT,
             summary=f"Document added: {document.name} ({document.get_category_display()})",
             by=by,
-            family=visible_to_family,
+            family=visibility == CaseDocument.Visibility.FAMILY,
         )
         # Council staff see their own uploads on the case; anyone else's would otherwise sit unread.
         if policy.council_of(by) is None:
@@ -170,14 +184,50 @@ def share_document_with_family(*, document_id: int, by: User) -> CaseDocument:
     with transaction.atomic():
         document = CaseDocument.objects.select_for_update().select_related("case").get(pk=document_id)
         policy.require(by, "share_advice_with_family", document.case)
-        if document.visible_to_family:
+        if document.withdrawn_at is not None:
+            raise ServiceError("This document was withdrawn: it cannot be shared")
+        if document.visibility == CaseDocument.Visibility.FAMILY:
             return document
-        document.visible_to_family = True
+        document.visibility = CaseDocument.Visibility.FAMILY
         _save_with_history(document, by=by, reason="Shared with the family")
         _timeline(
             case=document.case,
             kind=TimelineEvent.Kind.DOCUMENT,
             summary=f"Document shared with the family: {document.name}",
             by=by,
+        )
+    return document
+
+
+def set_document_visibility(
+    *, document: CaseDocument, visibility: str, by: User, reason: str = "", expected: str | None = None
+) -> CaseDocument:
+    """Change who reads a document, with the change in its history and on the staff timeline.
+
+    `expected` is the visibility the person saw: if someone changed it meanwhile, they are told, not overruled.
+    """
+    policy.require(by, "set_document_visibility", document.case)
+    _check_visibility(visibility)
+    with transaction.atomic():
+        document = CaseDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+        if document.withdrawn_at is not None:
+            raise ServiceError("This document was withdrawn: who can see it no longer matters")
+        if expected is not None and document.visibility != expected:
+            raise StaleVersion(
+                "Someone else changed who can see this document while you were choosing. Check it and try again."
+            )
+        if document.visibility == visibility:
+            return document
+        before = document.get_visibility_display()
+        document.visibility = visibility
+        summary = f"Who can see {document.name}: {before} → {document.get_visibility_display()}"
+        _save_with_history(document, by=by, reason=(reason.strip() or summary)[:100])
+        _timeline(
+            case=document.case,
+            kind=TimelineEvent.Kind.DOCUMENT,
+            summary=summary,
+            detail=reason.strip(),
+            by=by,
+            family=False,
         )
     return document

@@ -176,7 +176,7 @@ def test_a_report_is_attached_checked_like_any_upload_and_kept_from_the_family(c
     page = client.get(reverse("advice:request", args=[asked.pk]))
     assert "wisc-report.pdf" in page.text
     document = asked.attachments.get().document
-    assert (document.category, document.visible_to_family) == ("advice", False)
+    assert (document.category, document.visibility) == ("advice", "staff")
 
 
 def test_every_back_link_leads_somewhere_the_person_may_go(client, asked, ep, coordinator):

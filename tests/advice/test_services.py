@@ -131,7 +131,7 @@ def test_advice_is_saved_as_it_is_written_and_sent_once(
     assert sent.document.category == CaseDocument.Category.ADVICE
     assert sent.document.name == f"Advice-{request.pk}-v1-{assessing_case.reference}.pdf"
     assert sent.document.file.read(5) == b"%PDF-"
-    assert not sent.document.visible_to_family
+    assert sent.document.visibility == "staff"
 
     with pytest.raises(services.ServiceError, match="already been sent"):
         services.submit_advice(request=request, by=ep)

@@ -78,7 +78,7 @@ def world(council, other_council, school, coordinator, manager, business_support
     document = services.add_document(case=case, upload=upload, category="school_report", by=coordinator)
     upload = SimpleUploadedFile("staff notes.pdf", PDF_BYTES, content_type="application/pdf")
     staff_document = services.add_document(
-        case=case, upload=upload, category="other", by=coordinator, visible_to_family=False
+        case=case, upload=upload, category="other", by=coordinator, visibility="staff"
     )
     member = CaseTeamMember.objects.get(case=case, organisation=school)
     professional = services.add_involved_professional(
@@ -157,6 +157,14 @@ PAGES = {
     "withdraw_post": (
         "post",
         lambda w: reverse("cases:withdraw_document", args=[w.case.reference, w.document.pk]),
+    ),
+    "visibility_get": (
+        "get",
+        lambda w: reverse("cases:document_visibility", args=[w.case.reference, w.document.pk]),
+    ),
+    "visibility_post": (
+        "post",
+        lambda w: reverse("cases:document_visibility", args=[w.case.reference, w.document.pk]),
     ),
     "record_exception_get": ("get", lambda w: reverse("cases:record_exception", args=[w.case.reference])),
     "record_exception_post": ("post", lambda w: reverse("cases:record_exception", args=[w.case.reference])),

@@ -27,7 +27,7 @@ def test_the_letter_is_filed_as_a_pdf_the_family_can_see(
         refuse(case, coordinator)
     document = CaseDocument.objects.get(case=case, category="letter")
     assert document.name.startswith("Decision-letter-") and document.name.endswith(f"{case.reference}.pdf")
-    assert document.visible_to_family
+    assert document.visibility == "family"
     assert document.file.read(5) == b"%PDF-"
     # Filed like every other document: by the coordinator who decided, in the history and on the timeline.
     assert document.uploaded_by == coordinator

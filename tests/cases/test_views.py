@@ -576,7 +576,7 @@ def upload(client, case, content: bytes, name: str, **extra):
         "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
         "category": "school_report",
         "description": "",
-        "visible_to_family": "on",
+        "visibility": "family",
         **extra,
     }
     return client.post(reverse("cases:upload_document", args=[case.reference]), data)

@@ -51,7 +51,7 @@ def case_with_everything(council, school, coordinator, business_support, manager
             upload=SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf"),
             category="school_report",
             by=coordinator,
-            visible_to_family=not staff_only,
+            visibility="staff" if staff_only else "family",
         )
     case.refresh_from_db()
     return case

@@ -26,6 +26,7 @@ from demo import advice as advice_demo
 from demo import drafting as drafting_demo
 from demo import panel as panel_demo
 from demo import people as demo
+from demo import records as records_demo
 
 COUNCIL_NAME = "Riverside Borough Council"
 DOMAIN = "riverside.example"
@@ -583,6 +584,7 @@ class Seeder:
         advice_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
         drafting_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
         panel_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
+        records_demo.seed(users=self.users, council=self.orgs["council"], today=self.today)
 
     def make_organisations(self) -> None:
         council = Organisation.objects.create(

@@ -682,3 +682,119 @@ def build(facts: Facts) -> Tracker:
             _annual_review(facts),
         )
     )
+
+
+# --- decisions and the right to appeal ---------------------------------------------------------------------
+
+# Appeals to the SEND Tribunal: within 2 months of the date of the decision letter (or 1 month from a mediation
+# certificate, if that is later). Before appealing, the family must contact a mediation adviser, except about the
+# school or setting named alone.
+APPEAL_MONTHS = 2
+MEDIATION_CERTIFICATE_MONTHS = 1
+
+
+@dataclass(frozen=True)
+class Decision:
+    key: str  # the workflow step that made it: "agree_to_assess", "refuse_assessment", ...
+    title: str
+    decided_on: date
+    outcome: Line
+    appealable: bool
+    appeal_by: date | None = None
+    rights: tuple[Line, ...] = ()
+
+
+_RIGHTS = (
+    Line(
+        gettext_noop(
+            "First talk to your coordinator. Many disagreements are sorted out this way. You can also get free, "
+            "impartial advice from your local SENDIASS."
+        )
+    ),
+    Line(
+        gettext_noop(
+            "Mediation: a free meeting with an independent mediator. Before you can appeal, you must contact a "
+            "mediation adviser. They give you a certificate, whether or not you choose mediation."
+        )
+    ),
+    Line(
+        gettext_noop(
+            "Appeal: you can appeal to the SEND Tribunal, which is independent of the council. Appeal by the date "
+            "shown, or within 1 month of your mediation certificate if that is later."
+        )
+    ),
+)
+
+
+def appeal_by(decided_on: date) -> date:
+    """The last day to appeal: 2 months from the decision letter (the decision's date here)."""
+    return statutory.add_months(decided_on, APPEAL_MONTHS)
+
+
+def decisions(facts: Facts) -> tuple[Decision, ...]:
+    """Each decision made on the case, newest first, with the right to appeal where the law gives one."""
+    out: list[Decision] = []
+    if facts.assessment_decided_on is not None and facts.assessment_agreed is not None:
+        if facts.assessment_agreed:
+            out.append(
+                Decision(
+                    "agree_to_assess",
+                    gettext_noop("Decision to assess"),
+                    facts.assessment_decided_on,
+                    Line(gettext_noop("The council agreed to carry out an assessment.")),
+                    appealable=False,
+                )
+            )
+        else:
+            out.append(
+                Decision(
+                    "refuse_assessment",
+                    gettext_noop("Decision not to assess"),
+                    facts.assessment_decided_on,
+                    Line(gettext_noop("The council decided not to carry out an assessment.")),
+                    appealable=True,
+                    appeal_by=appeal_by(facts.assessment_decided_on),
+                    rights=_RIGHTS,
+                )
+            )
+    if facts.issue_decided_on is not None and facts.plan_to_be_issued is not None:
+        if facts.plan_to_be_issued:
+            out.append(
+                Decision(
+                    "agree_to_issue",
+                    gettext_noop("Decision to make a plan"),
+                    facts.issue_decided_on,
+                    Line(gettext_noop("The council decided to make an EHC plan. A draft comes first.")),
+                    appealable=False,
+                )
+            )
+        else:
+            out.append(
+                Decision(
+                    "refuse_plan",
+                    gettext_noop("Decision not to make a plan"),
+                    facts.issue_decided_on,
+                    Line(gettext_noop("The council decided not to make an EHC plan.")),
+                    appealable=True,
+                    appeal_by=appeal_by(facts.issue_decided_on),
+                    rights=_RIGHTS,
+                )
+            )
+    if facts.final_issued_on is not None:
+        out.append(
+            Decision(
+                "issue_final_plan",
+                gettext_noop("Final plan"),
+                facts.final_issued_on,
+                Line(
+                    gettext_noop(
+                        "The council issued the final plan. You can appeal against the needs it describes, the "
+                        "help it sets out, and the school or setting it names."
+                    )
+                ),
+                appealable=True,
+                appeal_by=appeal_by(facts.final_issued_on),
+                rights=_RIGHTS,
+            )
+        )
+    return tuple(sorted(out, key=lambda d: d.decided_on, reverse=True))

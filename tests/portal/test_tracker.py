@@ -236,3 +236,35 @@ def test_a_review_meeting_held_leads_to_a_decision_within_4_weeks_and_late_says_
     assert review.state == State.LATE
     assert review.due_on == date(2027, 4, 29)
     assert texts(review.happened) == ["The review meeting was on 2027-04-01."]
+
+
+def test_a_refusal_gives_the_right_to_appeal_within_2_months():
+    from portal.tracker import decisions
+
+    found = decisions(
+        facts(stage="not_assessed", assessment_decided_on=date(2026, 2, 9), assessment_agreed=False)
+    )
+    assert [d.key for d in found] == ["refuse_assessment"]
+    assert found[0].appealable
+    assert found[0].appeal_by == date(2026, 4, 9)
+    assert any("mediation" in line.text for line in found[0].rights)
+
+
+def test_a_final_plan_can_be_appealed_and_an_agreement_cannot():
+    from portal.tracker import decisions
+
+    found = decisions(
+        facts(
+            assessment_decided_on=date(2026, 2, 9),
+            assessment_agreed=True,
+            issue_decided_on=date(2026, 4, 13),
+            plan_to_be_issued=True,
+            final_issued_on=date(2026, 5, 20),
+        )
+    )
+    assert [(d.key, d.appealable) for d in found] == [
+        ("issue_final_plan", True),
+        ("agree_to_issue", False),
+        ("agree_to_assess", False),
+    ]
+    assert found[0].appeal_by == date(2026, 7, 20)

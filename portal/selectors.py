@@ -38,7 +38,7 @@ def case_for(*, user: User, reference: str) -> Case:
     return case
 
 
-def facts_for(case: Case) -> tracker.Facts:
+def facts_for(case: Case, *, young_person: bool = False) -> tracker.Facts:
     """The tracker's plain facts from the case row, its deadline rows, exceptions and advice clocks (3 queries)."""
     deadlines = tuple(
         tracker.DeadlineFact(
@@ -87,11 +87,30 @@ def facts_for(case: Case) -> tracker.Facts:
         next_review_meeting_on=case.next_review_meeting_on,
         review_decided_on=case.review_decided_on,
         closed_on=case.closed_on,
+        young_person=young_person,
     )
 
 
-def tracker_for(case: Case) -> tracker.Tracker:
-    return tracker.build(facts_for(case))
+def tracker_for(case: Case, *, young_person: bool = False) -> tracker.Tracker:
+    return tracker.build(facts_for(case, young_person=young_person))
+
+
+def exceptions_shown(facts: tracker.Facts) -> list[tuple[tracker.Line, object, object]]:
+    """Each lawful exception recorded on the case, in plain words, with its dates (ends empty while it goes on)."""
+    return [
+        (tracker.Line(tracker.EXCEPTION_WORDS.get(exc.kind, "")), exc.starts_on, exc.ends_on)
+        for exc in facts.exceptions
+    ]
+
+
+def contacts_of(*, case: Case) -> list:
+    """Who the council has as the family's contacts: names and relationship only (never how to reach them)."""
+    return list(case.child.contacts.filter(is_archived=False).order_by("id"))
+
+
+def professionals_of(*, case: Case) -> list:
+    """The professionals already involved, by name and service (their contact details are for staff)."""
+    return case_selectors.professionals_of(case=case)
 
 
 def stage_label(case: Case) -> str:

@@ -60,6 +60,10 @@ TITLES: dict[Key, str] = {
     Key.FINAL_PLAN: gettext_noop("Final plan"),
     Key.ANNUAL_REVIEW: gettext_noop("Annual review"),
 }
+# A young person reads about themselves: "you", never "the child".
+YOUNG_PERSON_TITLES: dict[Key, str] = {
+    Key.ADVICE: gettext_noop("Advice from the people who know you"),
+}
 
 # An exception in plain words: why the law allows a time limit to pass.
 EXCEPTION_WORDS: dict[str, str] = {
@@ -130,6 +134,7 @@ class Facts:
     next_review_meeting_on: date | None = None
     review_decided_on: date | None = None
     closed_on: date | None = None
+    young_person: bool = False  # the reader is the young person the case is about
 
 
 @dataclass(frozen=True)
@@ -311,7 +316,7 @@ def _assessment_decision(facts: Facts) -> Step:
 
 
 def _advice(facts: Facts) -> Step:
-    title = TITLES[Key.ADVICE]
+    title = (YOUNG_PERSON_TITLES if facts.young_person else TITLES)[Key.ADVICE]
     if facts.assessment_agreed is False or (facts.stage == _WITHDRAWN and not facts.advice):
         return Step(Key.ADVICE, title, State.NOT_NEEDED)
     asked = [a for a in facts.advice if not (a.cancelled and a.replied_on is None)]
@@ -324,7 +329,11 @@ def _advice(facts: Facts) -> Step:
                 Key.ADVICE,
                 title,
                 State.NOW,
-                next=Line(gettext_noop("The council asks professionals for advice about the child's needs.")),
+                next=Line(
+                    gettext_noop("The council asks professionals for advice about your needs.")
+                    if facts.young_person
+                    else gettext_noop("The council asks professionals for advice about the child's needs.")
+                ),
                 who=_council(facts),
             )
         return Step(

@@ -55,7 +55,7 @@ def _case_context(request, case, section: str) -> dict:
 
 def _case(request, reference):
     case = selectors.case_for(user=request.user, reference=reference)
-    case_services.log_access(user=request.user, case=case, action="portal", path=request.path)
+    case_services.log_access(user=request.user, case=case, action="view_case", path=request.path)
     return case
 
 
@@ -119,12 +119,17 @@ def pupils(request):
 @require_GET
 def case_page(request, reference):
     case = _case(request, reference)
-    built = selectors.tracker_for(case)
+    young_person = request.user.role == Role.YOUNG_PERSON
+    facts = selectors.facts_for(case, young_person=young_person)
+    built = tracker.build(facts)
     context = _case_context(request, case, "tracker")
     context.update(
         tracker=built,
         current=built.current,
-        State=tracker.State,
+        stage_description=family_words.stage_description(
+            workflow.Stage(case.stage), young_person=young_person
+        ),
+        exceptions=selectors.exceptions_shown(facts),
         unread=selectors.unread_for_family(cases=[case]).get(case.pk, 0) if context["may"]["message"] else 0,
     )
     return render(request, "portal/case.html", context)
@@ -139,6 +144,9 @@ def involved(request, reference):
         advice=selectors.advice_for(case=case, user=request.user),
         team=selectors.team_for(case=case),
         council=case.council,
+        professionals=selectors.professionals_of(case=case),
+        contacts=selectors.contacts_of(case=case),
+        request_summary=case_selectors.request_summary(case=case, user=request.user),
     )
     return render(request, "portal/involved.html", context)
 

@@ -113,6 +113,20 @@ def professionals_of(*, case: Case) -> list:
     return case_selectors.professionals_of(case=case)
 
 
+@dataclass(frozen=True)
+class StepLink:
+    text: str  # a message id, translated when shown
+    url: str
+
+
+def step_links(*, case: Case, user: User) -> dict[str, StepLink]:
+    """Where a step of the tracker leads, by step key (`tracker.Key`): the draft plan to read and comment on
+    (`draft`, `your_15_days`) and the panel's decision (`panel`). The plan and the panel publish those pages; each
+    entry is added here, asking their selectors whether this person may follow it, so the tracker links only
+    pages that answer."""
+    return {}
+
+
 def stage_label(case: Case) -> str:
     return workflow.STAGE_LABELS[workflow.Stage(case.stage)]
 

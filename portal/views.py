@@ -130,6 +130,7 @@ def case_page(request, reference):
             workflow.Stage(case.stage), young_person=young_person
         ),
         exceptions=selectors.exceptions_shown(facts),
+        links=selectors.step_links(case=case, user=request.user),
         unread=selectors.unread_for_family(cases=[case]).get(case.pk, 0) if context["may"]["message"] else 0,
     )
     return render(request, "portal/case.html", context)

@@ -32,3 +32,9 @@ def _value(value):
 @register.filter
 def say(line) -> str:
     return say_line(line)
+
+
+@register.filter
+def link_for(links: dict, key: str):
+    """The link a tracker step leads to, if any (`selectors.step_links`)."""
+    return (links or {}).get(str(key))

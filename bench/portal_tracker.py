@@ -56,7 +56,10 @@ def main() -> int:
     database = f"{args.prefix}{args.size}"
     os.environ["DATABASE_URL"] = page_bench.with_database(url, database)
     os.environ.update(
-        CELERY_TASK_ALWAYS_EAGER="false", REDIS_URL="", DJANGO_SETTINGS_MODULE="ehcp.settings", DJANGO_DEBUG="0"
+        CELERY_TASK_ALWAYS_EAGER="false",
+        REDIS_URL="",
+        DJANGO_SETTINGS_MODULE="ehcp.settings",
+        DJANGO_DEBUG="0",
     )
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True, env=os.environ)
     sys.path.insert(0, str(ROOT))
@@ -64,7 +67,7 @@ def main() -> int:
 
     django.setup()
     from django.db import connection, transaction
-    from django.db.models import Count, Q
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -99,7 +102,9 @@ def main() -> int:
             )
             for n in range(MESSAGES // 2):
                 services.send_message(case=case, body=f"A question from the family, number {n}.", by=parent)
-                services.send_message(case=case, body=f"The coordinator's answer, number {n}.", by=case.coordinator)
+                services.send_message(
+                    case=case, body=f"The coordinator's answer, number {n}.", by=case.coordinator
+                )
             services.mark_read(case=case, by=parent)
             pages = [("tracker page", f"/portal/cases/{case.reference}/"), ("family home", "/portal/")]
             for label, path in pages:

@@ -264,9 +264,15 @@ def unread_for_family(*, cases: list[Case]) -> dict[int, int]:
 
 
 def staff_panel(case: Case, user: User) -> dict | None:
-    """The conversation on the staff case page (cases.panels): fixed queries, for those who answer families."""
+    """The family's conversation on the staff case page (cases.panels), for those who answer families. It costs the
+    case page no query: the panel loads the conversation itself (`staff_conversation`) once the page is shown."""
     if not policy.can(user, "answer_family", case, known_in_scope=True):
         return None
+    return {"case": case}
+
+
+def staff_conversation(*, case: Case) -> dict:
+    """The conversation as staff read it, with the family's access needs: three queries, whatever its length."""
     messages = messages_of(case=case)
     family = case_selectors.family_accounts(case=case)
     needs = list(
@@ -279,7 +285,6 @@ def staff_panel(case: Case, user: User) -> dict | None:
         "messages": messages[-20:],
         "earlier": max(len(messages) - 20, 0),
         "unread": sum(1 for m in messages if m.from_family and m.read_at is None),
-        "may_answer": True,
         "access_needs": needs,
     }
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<str:reference>/decisions/", views.decisions, name="decisions"),
     path("cases/<str:reference>/messages/", views.conversation, name="messages"),
     path("cases/<str:reference>/messages/answer/", views.reply, name="reply"),
+    path("cases/<str:reference>/messages/staff/", views.staff_conversation, name="staff_conversation"),
     path("cases/<str:reference>/people/", views.people, name="people"),
     path("cases/<str:reference>/people/new/", views.share, name="share"),
     path("cases/<str:reference>/people/<str:kind>/<int:pk>/end/", views.end_share, name="end_share"),

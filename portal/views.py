@@ -313,6 +313,19 @@ def end_share(request, reference, kind, pk):
 
 
 @login_required
+@require_GET
+def staff_conversation(request, reference):
+    """The conversation for staff: the case page loads it into its panel (htmx); without scripts, a page of its own."""
+    case = case_selectors.get_case_for(user=request.user, reference=reference)
+    _allowed(request, "answer_family", case)
+    context = {"panel": selectors.staff_conversation(case=case)}
+    if request.headers.get("HX-Request"):
+        return render(request, "portal/_staff_conversation.html", context)
+    context["back"] = reverse("cases:detail", args=[case.reference]) + "#family-messages"
+    return render(request, "portal/staff_conversation.html", context)
+
+
+@login_required
 @require_POST
 def reply(request, reference):
     case = case_selectors.get_case_for(user=request.user, reference=reference)

@@ -67,7 +67,9 @@ def test_a_parent_follows_the_case_and_talks_to_the_coordinator_on_a_phone(
     login(staff, live_server, coordinator)
     staff.goto(url(live_server, "cases:detail", case.reference))
     panel = staff.get_by_test_id("family-messages")
-    findings.check("Can we meet before the panel?" in panel.inner_text(), "the coordinator does not see it")
+    # The panel loads the conversation once the page is shown (htmx).
+    panel.get_by_text("Can we meet before the panel?").wait_for()
+    findings.check("1 new message" in panel.inner_text(), "the coordinator is not told the message is new")
     findings.axe(staff, "case page with the family's messages (coordinator)")
     staff.get_by_label("Answer the family").fill("Yes, on Monday at 10.")
     staff.get_by_role("button", name="Send answer").click()

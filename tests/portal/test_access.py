@@ -83,6 +83,7 @@ def _pages(w):
             reverse("portal:end_share", args=[ref, "share", w["share"].pk]),
             "get",
         ),
+        "staff_conversation": ("answer_family", reverse("portal:staff_conversation", args=[ref]), "get"),
         "reply": ("answer_family", reverse("portal:reply", args=[ref]), "post"),
     }
 
@@ -117,8 +118,9 @@ def test_each_person_gets_exactly_the_portal_pages_the_policy_allows(world, clie
     assert answers == wanted
     # Read plainly: the family has every page, staff none of the family's (they have the case page).
     family = {page for (who, page), status in answers.items() if who == "parent" and status == 200}
-    assert family == set(_pages(world)) - {"pupils", "reply"}
-    assert {page for (who, page), s in answers.items() if who == "coordinator" and s == 200} == {"reply"}
+    assert family == set(_pages(world)) - {"pupils", "reply", "staff_conversation"}
+    staff = {page for (who, page), s in answers.items() if who == "coordinator" and s == 200}
+    assert staff == {"reply", "staff_conversation"}
 
 
 def test_another_family_gets_not_found_on_every_page_of_the_case(world, client):
@@ -202,9 +204,11 @@ def _grow(world, n: int):
         world["grown"] += 1
 
 
-@pytest.mark.parametrize("page", ["home", "case", "involved", "documents", "decisions", "messages", "people"])
+@pytest.mark.parametrize(
+    "page", ["home", "case", "involved", "documents", "decisions", "messages", "people", "staff_conversation"]
+)
 def test_pages_read_a_fixed_number_of_queries(world, client, django_assert_max_num_queries, page):
-    client.force_login(world["people"]["parent"])
+    client.force_login(world["people"]["coordinator" if page == "staff_conversation" else "parent"])
     url = _pages(world)[page][1]
     client.get(url)  # the first read of a session warms what every page reads once
     _grow(world, 1)
@@ -222,5 +226,33 @@ QUERIES = {
     "documents": 7,
     "decisions": 11,
     "messages": 13,
+    "staff_conversation": 7,
     "people": 8,
 }
+
+
+def test_the_staff_case_page_reads_no_more_for_the_familys_messages(world, client, django_assert_num_queries):
+    """The panel loads the conversation itself: the case page's own budget is untouched by the portal."""
+    from cases import panels
+
+    client.force_login(world["people"]["coordinator"])
+    url = reverse("cases:detail", args=[world["case"].reference])
+    client.get(url)
+    registered = dict(panels._panels)
+    with_panel = _count(client, url)
+    panels._panels.pop("family_messages")
+    try:
+        without_panel = _count(client, url)
+    finally:
+        panels._panels.clear()
+        panels._panels.update(registered)
+    assert with_panel == without_panel
+
+
+def _count(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)

@@ -26,6 +26,9 @@ def test_seed_demo_builds_the_portal_through_its_services():
     polish = User.objects.get(email=f"parent4@{domain}")
     assert polish.language == "pl" and AccessNeeds.objects.get(user=polish).interpreter
     shares = CaseShare.objects.filter(requested_by__email=f"parent2@{domain}")
-    assert {(s.role, s.member_id is not None) for s in shares} == {("supporter", True), ("other_parent", False)}
+    assert {(s.role, s.member_id is not None) for s in shares} == {
+        ("supporter", True),
+        ("other_parent", False),
+    }
     supporter = User.objects.get(email=f"supporter@{domain}")
     assert shares.get(role="supporter").case in selectors.home_cases(user=supporter)

@@ -105,7 +105,12 @@ def test_a_family_message_reaches_the_coordinator_and_the_answer_reaches_the_fam
 
     login(coordinator)
     staff_page = Page(client.get(reverse("cases:detail", args=[family_case.reference])))
-    assert "Can we meet?" in staff_page.root.find(data_testid="family-messages").text()
+    assert staff_page.root.find(data_testid="family-messages") is not None
+    panel = client.get(
+        reverse("portal:staff_conversation", args=[family_case.reference]), HTTP_HX_REQUEST="true"
+    )
+    assert "Can we meet?" in panel.content.decode()
+    assert "1 new message" in panel.content.decode()
     response = client.post(reverse("portal:reply", args=[family_case.reference]), {"body": "Yes, on Monday."})
     assert response.status_code == 302
     assert ConversationMessage.objects.get(from_family=True).read_at is not None
@@ -118,6 +123,18 @@ def test_a_family_message_reaches_the_coordinator_and_the_answer_reaches_the_fam
     page = Page(client.get(reverse("portal:messages", args=[family_case.reference])))
     assert "Yes, on Monday." in page.root.find(data_testid="conversation").text()
     assert ConversationMessage.objects.get(from_family=False).read_at is not None
+
+
+def test_an_empty_answer_from_staff_is_refused(login, family_case, coordinator):
+    page = Page(login(coordinator).post(reverse("portal:reply", args=[family_case.reference]), {"body": ""}))
+    assert page.status == 400
+    assert "Enter your answer" in page.root.find(class_="govuk-error-summary").text()
+    assert not ConversationMessage.objects.exists()
+
+
+def test_the_family_side_never_sees_the_staff_conversation_page(login, family_case, parent):
+    url = reverse("portal:staff_conversation", args=[family_case.reference])
+    assert login(parent).get(url).status_code == 404
 
 
 def test_an_empty_or_too_long_message_is_refused_keeping_what_was_typed(login, family_case, parent):

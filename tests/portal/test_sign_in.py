@@ -113,3 +113,12 @@ def test_another_browser_cannot_claim_a_request(client, council):
     client.post(reverse("forms_ersa:check", args=[draft.public_id]))
     client.cookies.clear()
     assert client.get(reverse("portal:claim", args=[draft.public_id])).status_code == 404
+
+
+def test_a_link_does_not_skip_the_second_step_for_a_family_that_set_one_up(client, parent):
+    from tests.accounts.test_two_factor import SECOND_STEP, set_up_factor
+
+    set_up_factor(parent)
+    services.request_sign_in_link(email=parent.email)
+    client.post(_link_path(parent))
+    assert client.get(reverse("portal:home")).url.startswith(SECOND_STEP)

@@ -533,7 +533,9 @@ def edit_child(request, reference):
 def invite_to_case(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "invite_to_case", case)
-    form = InviteToCaseForm(request.POST or None, council_id=case.council_id)
+    # A family's request to let someone see the case links here with who they named, so nothing is typed again.
+    named = {key: request.GET[key][:254] for key in ("role", "full_name", "email") if request.GET.get(key)}
+    form = InviteToCaseForm(request.POST or None, council_id=case.council_id, initial=named)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -2,8 +2,8 @@
 SENDIASS adviser see their case, one reading in Polish, built through the portal's services."""
 
 from accounts.models import User
-from cases.models import Case, CaseTeamMember, TeamRole
-from portal import services
+from cases.models import Case
+from portal import selectors, services
 
 # (family login, what they wrote, the coordinator's answer or "" while it waits)
 CONVERSATIONS = (
@@ -24,12 +24,8 @@ CONVERSATIONS = (
 
 
 def _case_of(user: User) -> Case | None:
-    member = (
-        CaseTeamMember.objects.filter(user=user, role__in=[TeamRole.FAMILY, TeamRole.YOUNG_PERSON])
-        .select_related("case", "case__coordinator", "case__child")
-        .first()
-    )
-    return member.case if member else None
+    """The family's open case they follow today (a closed one, or one they have left, takes no new messages)."""
+    return next((case for case in selectors.home_cases(user=user) if case.is_open), None)
 
 
 def seed(*, users: dict[str, User]) -> None:

@@ -127,6 +127,12 @@ def step_links(*, case: Case, user: User) -> dict[str, StepLink]:
     return {}
 
 
+def case_sections(*, case: Case, user: User) -> list[StepLink]:
+    """Parts of the case that other features add to the portal's menu for this case, such as "Draft plan" while a
+    draft is with the family. Each is added here once its feature publishes the page and who may open it."""
+    return []
+
+
 def stage_label(case: Case) -> str:
     return workflow.STAGE_LABELS[workflow.Stage(case.stage)]
 

@@ -4,6 +4,7 @@ history with the acting person, the case timeline and the outbox in the same tra
 import hashlib
 import secrets
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -317,7 +318,15 @@ def share_case(*, case: Case, email: str, full_name: str, role: str, by: User) -
                 recipient=target,
                 to_address="" if target else case.council.email or settings.DEFAULT_FROM_EMAIL,
                 to_name="" if target else case.council.name,
-                link=_site(reverse("cases:invite_to_case", args=[case.reference])),
+                link=_site(reverse("cases:invite_to_case", args=[case.reference]))
+                + "?"
+                + urlencode(
+                    {
+                        "role": "supporter" if role == ShareRole.SUPPORTER else "parent",
+                        "full_name": full_name,
+                        "email": email,
+                    }
+                ),
                 subject_ref=f"case:{case.pk}",
                 organisation_id=case.council_id,
                 by=by,
@@ -339,7 +348,8 @@ def end_share(*, case: Case, by: User, share: CaseShare | None = None, member: C
             share = CaseShare.objects.select_for_update().get(pk=share.pk, case=case)
             if share.ended_at is not None:
                 return share
-            member = member or share.member
+            # Someone the council invited at the family's request joined through the invitation, not this row.
+            member = member or share.member or _joined_by_invitation(case, share)
             share.ended_at = timezone.now()
             share.ended_by = by
             _save(share, by=by, reason="Access taken back by the family")
@@ -360,6 +370,15 @@ def end_share(*, case: Case, by: User, share: CaseShare | None = None, member: C
                 case=case, summary=f"{by.full_name} stopped {who} seeing the case", by=by
             )
     return share or member
+
+
+def _joined_by_invitation(case: Case, share: CaseShare) -> CaseTeamMember | None:
+    return (
+        case_selectors.active_memberships(on=case_selectors.today())
+        .filter(case=case, user__email__iexact=share.email, role__in=[TeamRole.SUPPORTER, TeamRole.FAMILY])
+        .select_related("user")
+        .first()
+    )
 
 
 # --- one-time sign-in links ------------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ def _case_context(request, case, section: str) -> dict:
         "section": section,
         "young_person_view": user.role == Role.YOUNG_PERSON,
         "stage_label": selectors.stage_label(case),
+        "more_sections": selectors.case_sections(case=case, user=user),
         "may": {
             "message": policy.can(user, "message_council", case, known_in_scope=True),
             "upload": policy.can(user, "add_family_document", case, known_in_scope=True),
@@ -232,7 +233,11 @@ def people(request, reference):
     context = _case_context(request, case, "people")
     team = selectors.team_for(case=case)
     shares = selectors.shares_for(case=case)
-    shared_members = {share.member_id for share in shares if share.member_id}
+    # Someone the council invited at the family's request is in, once they accept, under their own membership.
+    joined = {m.user.email.lower(): m.pk for m in team if m.user_id}
+    for share in shares:
+        share.joined = bool(share.member_id) or share.email.lower() in joined
+    shared_members = {share.member_id or joined.get(share.email.lower()) for share in shares} - {None}
     context.update(
         team=team,
         shares=shares,

@@ -272,3 +272,36 @@ def test_a_senco_sees_their_pupils_cases_with_the_tracker(login, council, school
     # A SENCo follows; they do not write to the coordinator as the family or let others in.
     assert client.get(reverse("portal:messages", args=[case.reference])).status_code == 404
     assert client.get(reverse("portal:share", args=[case.reference])).status_code == 404
+
+
+def test_someone_the_council_invites_at_the_familys_request_joins_and_the_family_can_stop_it(
+    login, client, family_case, parent, coordinator
+):
+    import re
+
+    from accounts import services as account_services
+
+    login(parent).post(
+        reverse("portal:share", args=[family_case.reference]),
+        {"role": "other_parent", "full_name": "Dan Okafor", "email": "dan@example.org"},
+    )
+    asked = Message.objects.get(template="portal.share_requested", recipient=coordinator, channel="email")
+    invite_path = re.sub(r"^https?://[^/]+", "", asked.link)
+    login(coordinator)
+    form = client.get(invite_path).content.decode()
+    assert 'value="dan@example.org"' in form and 'value="Dan Okafor"' in form
+    client.post(invite_path, {"role": "parent", "full_name": "Dan Okafor", "email": "dan@example.org"})
+    invitation = Message.objects.filter(template="account.invitation", to_address="dan@example.org").latest(
+        "pk"
+    )
+    token = invitation.data["account_link"].rstrip("/").rsplit("/", 1)[1]
+    dan = account_services.accept_invitation(
+        token=token, full_name="Dan Okafor", password="a long enough secret"
+    )
+
+    people = Page(login(parent).get(reverse("portal:people", args=[family_case.reference])))
+    assert "waiting" not in people.root.find(data_testid="shares").text()
+    share = services.CaseShare.objects.get(case=family_case)
+    client.post(reverse("portal:end_share", args=[family_case.reference, "share", share.pk]))
+    login(dan)
+    assert client.get(reverse("portal:case", args=[family_case.reference])).status_code == 404

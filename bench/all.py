@@ -6,6 +6,11 @@ largest of those databases the reminder sweep (bench/sweep.py --reuse) and the o
 (bench/panel.py, its own database: a 20-case agenda's pages, and 15 members voting at once through gunicorn).
 Each one runs whatever the one before it measured: a missed budget is reported, never a reason to skip the rest.
 At the end it prints one line per benchmark and exits 1 if any of them missed its budget or failed.
+largest of those databases the reminder sweep (bench/sweep.py --reuse), the online request submission
+(bench/submission.py) and the family portal's tracker page (bench/portal_tracker.py), and the outbox relay
+(bench/relay.py, its own database). Each one runs whatever the one
+before it measured: a missed budget is reported, never a reason to skip the rest. At the end it prints one line
+per benchmark and exits 1 if any of them missed its budget or failed.
 """
 
 import argparse
@@ -41,6 +46,7 @@ def main() -> int:
         ("plan draft assembly", ["bench/drafting_assembly.py"]),
         ("plan PDF and pages", ["bench/plan_pages.py"]),
         ("decision panel", ["bench/panel.py"]),
+        ("portal tracker", ["bench/portal_tracker.py", "--size", largest]),
     ]
     outcomes = []
     for label, command in benchmarks:

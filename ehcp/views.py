@@ -17,6 +17,10 @@ HOME_FOR_ROLE = {
     Role.SPECIALIST: "advice:inbox",
     # A panel member's work is the panel's meetings: the next agenda and its papers.
     Role.PANEL_MEMBER: "panel:home",
+    # Families and their supporters follow their cases in the portal.
+    Role.PARENT: "portal:home",
+    Role.YOUNG_PERSON: "portal:home",
+    Role.SUPPORTER: "portal:home",
 }
 
 

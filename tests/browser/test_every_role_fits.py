@@ -104,6 +104,11 @@ def _pages_for(role: str, case) -> list[tuple[str, str]]:
             ("your cases", reverse("cases:list")),
             *common,
             ("your API tokens", reverse("accounts:api_tokens")),
+            *[
+                (f"portal: {name}", reverse(f"portal:{name}", args=[case.reference]))
+                for name in ("messages", "involved", "documents", "decisions", "people", "share")
+            ],
+            ("portal: preferences", reverse("portal:preferences")),
         ],
         "young_person": [("your cases", reverse("cases:list")), *common],
         "senco": [("home", reverse("home")), ("cases", reverse("cases:list")), *common],

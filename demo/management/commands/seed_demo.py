@@ -27,6 +27,7 @@ from demo import drafting as drafting_demo
 from demo import panel as panel_demo
 from demo import people as demo
 from demo import records as records_demo
+from demo import portal as portal_demo
 
 COUNCIL_NAME = "Riverside Borough Council"
 DOMAIN = "riverside.example"
@@ -585,6 +586,7 @@ class Seeder:
         drafting_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
         panel_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
         records_demo.seed(users=self.users, council=self.orgs["council"], today=self.today)
+        portal_demo.seed(users=self.users)
 
     def make_organisations(self) -> None:
         council = Organisation.objects.create(

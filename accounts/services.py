@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts import invitations, mail, policy, selectors
 from accounts.models import COUNCIL_ROLES, EXTERNAL_ROLES, Discipline, Invitation, Organisation, Role, User
 from core.errors import ServiceError
+from core.languages import CODES as LANGUAGE_CODES
 from core.validators import normalise_uk_phone
 
 logger = logging.getLogger(__name__)
@@ -390,4 +391,20 @@ def update_contact_preferences(
         _save_with_history(locked, by=user, update_fields=fields)
     for name in fields:
         setattr(user, name, getattr(locked, name))
+    return user
+
+
+def choose_language(*, user: User, language: str) -> User:
+    """The language this person reads the pages and gets messages in (core/languages.py), from the switcher.
+
+    The same field as the contact preferences page, so the two can never disagree.
+    """
+    if language not in LANGUAGE_CODES:
+        raise ServiceError(_("Select a language from the list"), field="language")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.language != language:
+            locked.language = language
+            _save_with_history(locked, by=user, update_fields=["language"])
+    user.language = language
     return user

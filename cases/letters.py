@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from cases import selectors, workflow
 from cases.models import Case, TimelineEvent
+from core import languages
 from core.pdf import render_pdf
 
 # The decisions the law says must be given in writing with the right to appeal (regs 5(3) and 10(2)).
@@ -30,6 +31,8 @@ class LetterFacts:
     reason: str
     council: str
     coordinator: str
+    # The line, in the family's language, on how to have the (English) letter explained or translated.
+    explain: dict | None = None
 
 
 def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
@@ -49,6 +52,7 @@ def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
         reason=event.detail,
         council=case.council.name,
         coordinator=case.coordinator.full_name if case.coordinator else "",
+        explain=languages.explain_line(contact.language if contact else None),
     )
 
 

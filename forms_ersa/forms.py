@@ -251,7 +251,7 @@ class NeedsAreasForm(PageForm):
     areas = forms.MultipleChoiceField(
         label=_("Which areas do they need help with?"),
         help_text=_("Select all that apply"),
-        choices=list(sections.AREAS_OF_NEED.items()),
+        choices=[(key, _(label)) for key, label in sections.AREAS_OF_NEED.items()],
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -413,7 +413,7 @@ class ConsentForm(PageForm):
 
     def adapt(self) -> None:
         self.fields["share_with"].choices = [
-            (agency["key"], agency["name"]) for agency in selectors.share_agencies(self.council_id)
+            (agency["key"], _(agency["name"])) for agency in selectors.share_agencies(self.council_id)
         ]
         if self.route == sections.YOUNG_PERSON:
             self.fields["young_person_consent"].label = _("Do you agree to this request being made?")

@@ -39,7 +39,12 @@ def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
     kind = DECISION_LETTERS.get(workflow.Stage(case.stage))
     if kind is None:
         return None
-    contact = case.child.contacts.filter(is_archived=False).order_by("-is_main_contact", "pk").first()
+    contact = (
+        case.child.contacts.filter(is_archived=False)
+        .select_related("user")
+        .order_by("-is_main_contact", "pk")
+        .first()
+    )
     return LetterFacts(
         kind=kind,
         reference=case.reference,
@@ -52,8 +57,16 @@ def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
         reason=event.detail,
         council=case.council.name,
         coordinator=case.coordinator.full_name if case.coordinator else "",
-        explain=languages.explain_line(contact.language if contact else None),
+        explain=languages.explain_line(_family_language(contact)),
     )
+
+
+def _family_language(contact) -> str | None:
+    """A contact with an account reads in the account's language (the one they choose on the pages); a contact
+    without one in the language recorded for them."""
+    if contact is None:
+        return None
+    return contact.user.language if contact.user_id else contact.language
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,7 +15,8 @@ LOCALE = ROOT / "locale"
 TRANSLATED = ("pl", "ur")
 
 # What a family reads: the request form, the portal, and the shared pages they pass through (the page frame, sign-in
-# and password pages, error pages, form fields and their messages, the list of languages). A folder ends with "/".
+# and password pages, invitations, their messages, error pages, form fields and their messages, the list of
+# languages). A folder ends with "/"; "module.py::Name" is one class of a module that also holds staff-only wording.
 FAMILY_FACING = (
     "forms_ersa/",
     "templates/forms_ersa/",
@@ -27,6 +28,24 @@ FAMILY_FACING = (
     "templates/includes/",
     "templates/forms/",
     "templates/pages/start.html",
+    "templates/accounts/invitation_accept.html",
+    "templates/accounts/invitation_account_exists.html",
+    "templates/accounts/invitation_unusable.html",
+    "templates/accounts/session_ended.html",
+    "templates/accounts/locked_out.html",
+    "templates/accounts/contact_preferences.html",
+    "templates/notifications/pages/list.html",
+    "templates/notifications/pages/detail.html",
+    "templates/cases/family_case_list.html",
+    "templates/cases/_family_next_step.html",
+    # Only the forms a family fills in, from a module that also holds staff forms.
+    "accounts/forms.py::EmailAuthenticationForm",
+    "accounts/forms.py::PasswordResetRequestForm",
+    "accounts/forms.py::_NewPasswordMixin",
+    "accounts/forms.py::NewPasswordForm",
+    "accounts/forms.py::ChangePasswordForm",
+    "accounts/forms.py::AcceptInvitationForm",
+    "accounts/forms.py::ContactPreferencesForm",
     "core/forms.py",
     "core/validators.py",
     "core/languages.py",
@@ -71,6 +90,8 @@ class Marked:
 def family_facing_files() -> list[Path]:
     files = []
     for entry in FAMILY_FACING:
+        if "::" in entry:
+            continue
         path = ROOT / entry
         if entry.endswith("/"):
             if path.is_dir():
@@ -87,9 +108,13 @@ def _argument(call: ast.Call, index: int | None) -> str | None:
     return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
 
 
-def _from_python(path: Path, where: str) -> list[Marked]:
+def _from_python(path: Path, where: str, only: set[str] | None = None) -> list[Marked]:
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in only] if only else [tree]
+    if only and len(roots) != len(only):
+        raise LookupError(f"{where} has no class named {sorted(only - {n.name for n in roots})}")
+    for node in (child for root in roots for child in ast.walk(root)):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
@@ -121,6 +146,14 @@ def marked_strings(files: list[Path] | None = None) -> list[Marked]:
     for path in family_facing_files() if files is None else files:
         where = str(path.relative_to(ROOT))
         found += _from_python(path, where) if path.suffix == ".py" else _from_template(path, where)
+    if files is None:
+        classes: dict[str, set[str]] = {}
+        for entry in FAMILY_FACING:
+            if "::" in entry:
+                module, name = entry.split("::")
+                classes.setdefault(module, set()).add(name)
+        for module, names in classes.items():
+            found += _from_python(ROOT / module, f"{module} ({', '.join(sorted(names))})", only=names)
     return found
 
 

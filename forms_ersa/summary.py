@@ -15,7 +15,7 @@ def _display(field, value) -> str:
         return ""
     if isinstance(field, ersa_forms.GovUKDateField):
         parsed = sections.parse_date(value)
-        return date_format(parsed, "j F Y") if parsed else str(value)
+        return date_format(parsed, "j E Y") if parsed else str(value)
     if hasattr(field, "choices") and field.choices:
         labels = {str(k): str(v) for k, v in field.choices}
         if isinstance(value, list):

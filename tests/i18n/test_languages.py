@@ -244,3 +244,12 @@ def test_a_family_account_uses_the_same_language_for_pages_and_messages(client, 
     client.force_login(family)
     choose(client, "pl")
     assert User.objects.get(pk=family.pk).language == "pl"
+
+
+def test_dates_read_naturally_in_polish(client, council, coordinator, monkeypatch):
+    # "j E Y": the month as it is written in a date ("30 listopada 2026"), the same as "j F Y" in English.
+    draft = sent_request(client, council, "pl")
+    captured = []
+    monkeypatch.setattr(ersa_services, "render_pdf", lambda html: captured.append(html) or b"%PDF-1.4")
+    ersa_services.file_request_copy(draft_id=draft.pk)
+    assert "14 maja 2016" in captured[0]

@@ -28,6 +28,8 @@ FAMILY_FACING = (
     "templates/includes/",
     "templates/forms/",
     "templates/pages/start.html",
+    "templates/pages/accessibility.html",
+    "templates/pages/privacy.html",
     "templates/accounts/invitation_accept.html",
     "templates/accounts/invitation_account_exists.html",
     "templates/accounts/invitation_unusable.html",
@@ -75,8 +77,10 @@ KEYWORDS = {
     "npgettext": (0, 1, 2),
     "npgettext_lazy": (0, 1, 2),
 }
-TEMPLATE_CALL = re.compile(r"\b(gettext|ngettext|pgettext|npgettext)\(((?:\s*u'(?:[^'\\]|\\.)*'\s*,?)+)")
-LITERAL = re.compile(r"u'(?:[^'\\]|\\.)*'")
+# templatize writes each string as Python's repr does: in single quotes, or double quotes when it holds a "'".
+_PY_STRING = r"""u(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+TEMPLATE_CALL = re.compile(rf"\b(gettext|ngettext|pgettext|npgettext)\(((?:\s*{_PY_STRING}\s*,?)+)")
+LITERAL = re.compile(_PY_STRING)
 
 
 @dataclass(frozen=True)

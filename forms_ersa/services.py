@@ -26,7 +26,7 @@ from cases import services as case_services
 from cases.documents import DocumentRejected, inspect_upload
 from core.errors import ServiceError, StaleVersion
 from core.languages import CODES as LANGUAGE_CODES
-from core.languages import page_language
+from core.languages import page_language, preference_for
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from forms_ersa import sections, selectors, summary, wording
@@ -134,6 +134,8 @@ def start_draft(
             return draft
         notifications.notify(
             template="ersa.return_link",
+            # The language they are reading the form in: the only one we know of yet.
+            language=preference_for(translation.get_language()),
             data={"council": council.name},
             key=f"ersa:{draft.pk}:return_link:{draft.version}",
             to_address=draft.email,
@@ -186,6 +188,7 @@ def _invite_parent(draft: RequestDraft) -> None:
     draft.parent_email = email
     notifications.notify(
         template="ersa.senco_parent_link",
+        language=_preferences(draft)["language"],
         data={
             "school": draft.school.name if draft.school_id else "",
             "senco": draft.user.full_name if draft.user_id else "",

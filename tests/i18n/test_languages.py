@@ -253,3 +253,16 @@ def test_dates_read_naturally_in_polish(client, council, coordinator, monkeypatc
     monkeypatch.setattr(ersa_services, "render_pdf", lambda html: captured.append(html) or b"%PDF-1.4")
     ersa_services.file_request_copy(draft_id=draft.pk)
     assert "14 maja 2016" in captured[0]
+
+
+def test_the_return_link_email_for_a_family_reading_urdu_says_in_urdu_how_to_get_help(client, council):
+    from notifications.models import Message
+
+    choose(client, "ur")
+    draft = start(client, council)
+    message = Message.objects.get(template="ersa.return_link", to_address=draft.email)
+    assert message.language == "ur"
+    body = templates_registry.render(
+        message.template, message.data, link=message.link, language=message.language
+    )
+    assert URDU_LINE in body.body

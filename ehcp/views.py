@@ -83,7 +83,7 @@ def choose_language(request):
     Someone not signed in keeps it in a cookie; a signed-in person keeps it on their account (their contact
     preference), so it follows them to another device and their messages use it too.
     """
-    preference = request.POST.get("language", "")
+    preference = request.POST.get("page_language", "")
     chosen = page_language(preference)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

@@ -25,7 +25,7 @@ POLISH_LINE = "Ten dokument jest po angielsku."
 
 
 def choose(client, language, back="/request/"):
-    return client.post(reverse("choose_language"), {"language": language, "next": back})
+    return client.post(reverse("choose_language"), {"page_language": language, "next": back})
 
 
 def html_tag(response) -> str:
@@ -58,7 +58,7 @@ def test_urdu_pages_are_right_to_left(client, council):
     assert "اپنی درخواست شروع کریں" in page.content.decode()
     # The switcher names each language in itself, marked with its own lang, the current one not a button.
     switcher = page.content.decode().split('data-testid="language-switcher"')[1].split("</nav>")[0]
-    assert '<button type="submit" name="language" value="pl" lang="pl"' in switcher
+    assert '<button type="submit" name="page_language" value="pl" lang="pl"' in switcher
     assert 'lang="ur" aria-current="true"' in switcher
 
 

@@ -23,7 +23,6 @@ from accounts.models import Discipline, Organisation, OrganisationKind, Role, Us
 from cases import selectors, services, statutory, workflow
 from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
 from demo import advice as advice_demo
-from demo import languages as languages_demo
 from demo import people as demo
 
 COUNCIL_NAME = "Riverside Borough Council"
@@ -572,7 +571,6 @@ class Seeder:
             if case.stage != story.stage:
                 raise CommandError(f"Story {index} ended at {case.stage}, not {story.stage}")
         advice_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
-        languages_demo.seed(users=self.users)
 
     def make_organisations(self) -> None:
         council = Organisation.objects.create(

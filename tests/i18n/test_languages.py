@@ -266,3 +266,13 @@ def test_the_return_link_email_for_a_family_reading_urdu_says_in_urdu_how_to_get
         message.template, message.data, link=message.link, language=message.language
     )
     assert URDU_LINE in body.body
+
+
+def test_a_date_missing_parts_is_named_wholly_in_urdu(client, council):
+    choose(client, "ur")
+    draft = start(client, council)
+    page = client.post(
+        reverse("forms_ersa:page", args=[draft.public_id, "child", "date_of_birth"]),
+        {"date_of_birth_0": "31", "date_of_birth_1": "", "date_of_birth_2": "", "version": draft.version},
+    ).content.decode()
+    assert "تاریخ پیدائش میں مہینہ اور سال ہونا ضروری ہے" in page

@@ -20,11 +20,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATICFILES_STORAGE=whitenoise.storage.CompressedStaticFilesStorage \
     MEDIA_ROOT=/data/media
 
-# WeasyPrint's system libraries (Pango, HarfBuzz) and fonts, Noto for letters in non-Latin scripts.
+# WeasyPrint's system libraries (Pango, HarfBuzz) and fonts: Noto for letters in non-Latin scripts (fonts-noto-core
+# has Noto Nastaliq Urdu and Noto Naskh Arabic for Urdu, and Noto Sans for Polish). gettext compiles the
+# translations below.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        fonts-dejavu-core fonts-noto-core \
+        fonts-dejavu-core fonts-noto-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 # The pinned dependencies only (pyproject.toml lists no packages), in their own layer so that a code change
@@ -42,8 +44,10 @@ RUN groupadd --system app \
 WORKDIR /app
 COPY --from=assets /build/node_modules ./node_modules
 COPY . .
-# collectstatic needs settings to load, not a real secret or database.
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
+# collectstatic and compilemessages need settings to load, not a real secret or database. The .mo files are built
+# here from the .po files in git (locale/), as `make install` does in a checkout.
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0 \
+    && DJANGO_SECRET_KEY=collectstatic-only python manage.py compilemessages --locale pl --locale ur --ignore node_modules --verbosity 0
 
 USER app
 EXPOSE 8000

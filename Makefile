@@ -18,7 +18,7 @@ NPM_STAMP := node_modules/.installed-from-lockfile
 DEMO_PASSWORD ?= demo-password-2026
 PYTEST_ARGS ?=
 
-.PHONY: help install run migrate seed test lint bench worker beat clean distclean
+.PHONY: help install messages run migrate seed test lint bench worker beat clean distclean
 
 help: ## list the targets, one line each
 	@echo "EHC plans case management: make <target>"
@@ -40,7 +40,25 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(PY_STAMP) $(NPM_STAMP) ## create .venv, install the pinned Python deps and the npm assets (once)
+# Translations: the .po catalogues (locale/<language>/LC_MESSAGES/django.po) are in git; the compiled .mo files are
+# not (see .gitignore): make builds each one from its .po with GNU gettext's msgfmt, again whenever the .po changes.
+# `make messages` first gathers every marked string from the code and templates into the catalogues (new strings
+# arrive untranslated; tests/i18n/test_catalogues.py fails until the family-facing ones are translated).
+LANGUAGES_TRANSLATED := pl ur
+PO_FILES := $(foreach lang,$(LANGUAGES_TRANSLATED),locale/$(lang)/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench \
+	--ignore=media --ignore=build
+
+install: $(PY_STAMP) $(NPM_STAMP) $(MO_FILES) ## create .venv, install the pinned Python deps and the npm assets (once), compile the translations
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt was not found: install GNU gettext (apt-get install gettext)"; exit 1; }
+	msgfmt --check-format --check-header -o $@ $<
+
+messages: $(PY_STAMP) ## gather the marked strings into locale/*/django.po (keeping translations), then compile them
+	$(MANAGE) makemessages --add-location=file --no-obsolete $(MAKEMESSAGES_IGNORE) $(foreach lang,$(LANGUAGES_TRANSLATED),-l $(lang))
+	@$(MAKE) $(MO_FILES)
 
 migrate: install ## apply database migrations (SQLite unless DATABASE_URL is set)
 	$(MANAGE) migrate --noinput

@@ -31,6 +31,7 @@ from accounts.models import (
     User,
 )
 from core.errors import ServiceError
+from core.languages import CODES as LANGUAGE_CODES
 from core.validators import normalise_uk_phone
 
 logger = logging.getLogger(__name__)
@@ -507,3 +508,17 @@ def revoke_api_token_as_administrator(*, token_key: str, by: User) -> bool:
             detail=f"token {token_key} by an administrator",
         )
     return True
+def choose_language(*, user: User, language: str) -> User:
+    """The language this person reads the pages and gets messages in (core/languages.py), from the switcher.
+
+    The same field as the contact preferences page, so the two can never disagree.
+    """
+    if language not in LANGUAGE_CODES:
+        raise ServiceError(_("Select a language from the list"), field="language")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.language != language:
+            locked.language = language
+            _save_with_history(locked, by=user, update_fields=["language"])
+    user.language = language
+    return user

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from cases import selectors, workflow
 from cases.models import Case, TimelineEvent
+from core import languages
 from core.pdf import render_pdf
 
 # The decisions the law says must be given in writing with the right to appeal (regs 5(3) and 10(2)).
@@ -37,6 +38,8 @@ class LetterFacts:
     reason: str
     council: str
     coordinator: str
+    # The line, in the family's language, on how to have the (English) letter explained or translated.
+    explain: dict | None = None
 
 
 def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
@@ -44,7 +47,12 @@ def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
     kind = DECISION_LETTERS.get(stage) or OUTCOME_LETTERS.get(stage)
     if kind is None:
         return None
-    contact = case.child.contacts.filter(is_archived=False).order_by("-is_main_contact", "pk").first()
+    contact = (
+        case.child.contacts.filter(is_archived=False)
+        .select_related("user")
+        .order_by("-is_main_contact", "pk")
+        .first()
+    )
     return LetterFacts(
         kind=kind,
         reference=case.reference,
@@ -57,7 +65,16 @@ def letter_facts(case: Case, *, event: TimelineEvent) -> LetterFacts | None:
         reason=event.detail,
         council=case.council.name,
         coordinator=case.coordinator.full_name if case.coordinator else "",
+        explain=languages.explain_line(_family_language(contact)),
     )
+
+
+def _family_language(contact) -> str | None:
+    """A contact with an account reads in the account's language (the one they choose on the pages); a contact
+    without one in the language recorded for them."""
+    if contact is None:
+        return None
+    return contact.user.language if contact.user_id else contact.language
 
 
 @dataclasses.dataclass(frozen=True)

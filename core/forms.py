@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import normalise_uk_phone, normalise_uk_postcode
@@ -237,7 +238,7 @@ class GovUKDateField(forms.MultiValueField):
         if missing:
             raise ValidationError(
                 _("%(label)s must include a %(part)s")
-                % {"label": self._label(), "part": " and ".join(str(m) for m in missing)},
+                % {"label": self._label(), "part": get_text_list([str(m) for m in missing], _("and"))},
                 code="incomplete",
             )
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:

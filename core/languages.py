@@ -31,3 +31,43 @@ LANGUAGES = [
     ("other", _("Another language")),
 ]
 CODES = frozenset(code for code, _label in LANGUAGES)
+
+# The languages the family-facing pages are written in (settings.LANGUAGES), keyed by the preference code above.
+# A family whose preference is one of these reads the pages in it; any other preference reads them in English.
+PAGE_LANGUAGES = {ENGLISH: "en-gb", "pl": "pl", "ur": "ur"}
+PREFERENCE_FOR_PAGE = {page: preference for preference, page in PAGE_LANGUAGES.items()}
+
+
+def page_language(preference: str | None) -> str | None:
+    """The page language for a contact preference ("pl" -> "pl", "en" -> "en-gb"), None when pages lack it."""
+    return PAGE_LANGUAGES.get(preference or "")
+
+
+def preference_for(page_language_code: str | None) -> str:
+    """The contact preference for a page language ("en-gb" -> "en"); English for anything else."""
+    code = (page_language_code or "").lower()
+    return PREFERENCE_FOR_PAGE.get(code) or PREFERENCE_FOR_PAGE.get(code.split("-")[0]) or ENGLISH
+
+
+# Statutory letters and notices are written in English (the law's wording, checked by the council); each carries this
+# line in the family's language so that they know they can have it explained or translated.
+EXPLAIN_OR_TRANSLATE = _(
+    "This is in English. If you would like someone to explain it or translate it, contact us. "
+    "We will arrange this free of charge."
+)
+
+
+def explain_line(preference: str | None) -> dict | None:
+    """The line above in the family's language, with its lang and dir for HTML; None for English (or a language
+    the pages are not written in, where it would only repeat the English)."""
+    from django.utils import translation
+
+    chosen = page_language(preference)
+    if chosen is None or preference == ENGLISH:
+        return None
+    with translation.override(chosen):
+        return {
+            "text": str(EXPLAIN_OR_TRANSLATE),
+            "lang": preference,
+            "dir": "rtl" if translation.get_language_bidi() else "ltr",
+        }

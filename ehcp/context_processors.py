@@ -3,7 +3,11 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Organisation, OrganisationKind
 from accounts.security import idle_limit_seconds
+from core.languages import preference_for
 from ehcp.navigation import navigation_for
+
+# (contact preference code, the language's own name, page language code) for the switcher.
+PAGE_LANGUAGE_CHOICES = [(preference_for(code), name, code) for code, name in settings.LANGUAGES]
 
 
 def _council_name(user) -> str:
@@ -41,4 +45,7 @@ def service(request):
         # For the warning shown before an idle session ends (accounts.security decides how long).
         "idle_seconds": idle_limit_seconds(user) if getattr(user, "is_authenticated", False) else 0,
         "idle_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
+        # Families (and anyone not signed in) choose the language of the pages; staff pages are in English.
+        "language_switcher": not getattr(user, "is_council_staff", False),
+        "page_languages": PAGE_LANGUAGE_CHOICES,
     }

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from accounts import two_factor
 from accounts.security import LAST_SEEN_KEY, idle_limit_seconds
+from core.languages import page_language
 
 
 class StaticAndGovukAssetsMiddleware(WhiteNoiseMiddleware):
@@ -115,3 +117,24 @@ class SecondFactorMiddleware:
         return HttpResponseRedirect(
             f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
         )
+
+
+class AccountLanguageMiddleware:
+    """A signed-in person reads pages in the language on their account, on any device.
+
+    LocaleMiddleware has already chosen from the cookie (someone not signed in) or the browser; the account's
+    preference wins over both, so the contact preference stays the one place a family's language is kept.
+    A preference the pages are not written in (say Somali) leaves LocaleMiddleware's choice as it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            chosen = page_language(user.language)
+            if chosen is not None and chosen != request.LANGUAGE_CODE:
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        return self.get_response(request)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ehcp.middleware.AccountLanguageMiddleware",
     "ehcp.middleware.IdleTimeoutMiddleware",
     "ehcp.middleware.SecondFactorMiddleware",
     "ehcp.middleware.NoStoreMiddleware",
@@ -147,7 +147,14 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+# The languages family-facing pages are written in, each named in its own language so that a family can find
+# theirs. Django marks Urdu as right to left (LANGUAGES_BIDI); the base template sets dir from it.
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski"), ("ur", "اردو")]
+# The cookie that remembers the choice of someone not signed in; a signed-in family's choice is on their account.
+LANGUAGE_COOKIE_NAME = "ehcp_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -305,6 +312,7 @@ SESSION_IDLE_MINUTES_FAMILY = env.int("SESSION_IDLE_MINUTES_FAMILY", default=120
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a TLS-terminating proxy: the header it sets to "https" (e.g. HTTP_X_FORWARDED_PROTO); empty trusts none.
 _proxy_header = env.str(
     "SECURE_PROXY_SSL_HEADER", default="HTTP_X_FORWARDED_PROTO" if SESSION_COOKIE_SECURE else ""

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("healthz/", views.healthz, name="healthz"),
+    path("language/", views.choose_language, name="choose_language"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("request/", include("forms_ersa.urls")),

@@ -1,9 +1,14 @@
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts import services as account_services
 from accounts.models import Role
+from core.languages import page_language
 from ehcp import api_docs as api_docs_module
 from forms_ersa import selectors as ersa_selectors
 
@@ -75,3 +80,36 @@ def forbidden(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+@require_POST
+def choose_language(request):
+    """The language switcher: the page comes back in the chosen language, and the choice is remembered.
+
+    Someone not signed in keeps it in a cookie; a signed-in person keeps it on their account (their contact
+    preference), so it follows them to another device and their messages use it too.
+    """
+    preference = request.POST.get("page_language", "")
+    chosen = page_language(preference)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = HttpResponseRedirect(back)
+    if chosen is None:
+        return response
+    if request.user.is_authenticated:
+        account_services.choose_language(user=request.user, language=preference)
+    translation.activate(chosen)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        chosen,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -4,13 +4,14 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases import statutory
 from cases.documents import DocumentRejected, inspect_upload
 from cases.identifiers import validate_upn
 from core.forms import GovUKDateField, GovUKForm, LongSelect, UKPhoneField, UKPostcodeField
-from core.languages import LANGUAGES
+from core.languages import LANGUAGES, preference_for
 from core.validators import MOBILE_EXAMPLE, is_uk_mobile
 from forms_ersa import sections, selectors
 from forms_ersa.models import DraftEvidence, Route
@@ -251,7 +252,7 @@ class NeedsAreasForm(PageForm):
     areas = forms.MultipleChoiceField(
         label=_("Which areas do they need help with?"),
         help_text=_("Select all that apply"),
-        choices=list(sections.AREAS_OF_NEED.items()),
+        choices=[(key, _(label)) for key, label in sections.AREAS_OF_NEED.items()],
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -363,6 +364,9 @@ class ContactForm(PageForm):
     )
 
     def adapt(self) -> None:
+        if not self.initial.get("language"):
+            # A family reading the form in Polish or Urdu is offered that language for our messages too.
+            self.fields["language"].initial = preference_for(translation.get_language())
         if self.route == sections.SCHOOL:
             self.fields["channel"].label = _("How would the parent or carer like us to contact them?")
             self.fields["channel"].error_messages["required"] = _(
@@ -413,7 +417,7 @@ class ConsentForm(PageForm):
 
     def adapt(self) -> None:
         self.fields["share_with"].choices = [
-            (agency["key"], agency["name"]) for agency in selectors.share_agencies(self.council_id)
+            (agency["key"], _(agency["name"])) for agency in selectors.share_agencies(self.council_id)
         ]
         if self.route == sections.YOUNG_PERSON:
             self.fields["young_person_consent"].label = _("Do you agree to this request being made?")

@@ -9,6 +9,40 @@ from datetime import date
 
 from cases import statutory
 
+
+def gettext_noop(message: str) -> str:
+    """Marks words a family reads for translation (makemessages finds these calls); no Django here, so pages
+    translate them when they show them (forms_ersa.wording)."""
+    return message
+
+
+class Message(str):
+    """A message in English that also keeps its wording and values, so a page can say it in the family's language.
+
+    It is a plain string to everything else (the API, the logs, the tests read the English).
+    """
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        message = super().__new__(cls, template.format(**params) if params else template)
+        message.template = template
+        message.params = params
+        return message
+
+
+class Term(str):
+    """A label used inside a sentence ("Add the school report"): lower case in the sentence, its label kept."""
+
+    label: str
+
+    def __new__(cls, label: str):
+        term = super().__new__(cls, in_sentence(label))
+        term.label = label
+        return term
+
+
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
 COMPLETED = "completed"
@@ -21,30 +55,37 @@ ROUTES = (PARENT, YOUNG_PERSON, SCHOOL)
 FAMILY_ROUTES = (PARENT, YOUNG_PERSON)
 # Evidence each route must include when the council has not configured its own.
 DEFAULT_REQUIRED_EVIDENCE = {PARENT: [], YOUNG_PERSON: [], SCHOOL: ["sen_support_plan"]}
-CONSENT_HOW = {"writing": "In writing", "meeting": "In a meeting", "phone": "By phone"}
+CONSENT_HOW = {
+    "writing": gettext_noop("In writing"),
+    "meeting": gettext_noop("In a meeting"),
+    "phone": gettext_noop("By phone"),
+}
 
 AREAS_OF_NEED = {
-    "communication_interaction": "Communication and interaction",
-    "cognition_learning": "Cognition and learning",
-    "semh": "Social, emotional and mental health",
-    "sensory_physical": "Sensory and/or physical",
+    "communication_interaction": gettext_noop("Communication and interaction"),
+    "cognition_learning": gettext_noop("Cognition and learning"),
+    "semh": gettext_noop("Social, emotional and mental health"),
+    "sensory_physical": gettext_noop("Sensory and/or physical"),
 }
 EVIDENCE_KINDS = {
-    "school_report": "School report",
-    "sen_support_plan": "SEN support plan",
-    "ep_report": "Educational psychology report",
-    "medical": "Medical letter or report",
-    "social_care": "Social care report",
-    "child_views": "The child or young person's views (a drawing, a recording or writing)",
-    "other": "Something else",
+    "school_report": gettext_noop("School report"),
+    "sen_support_plan": gettext_noop("SEN support plan"),
+    "ep_report": gettext_noop("Educational psychology report"),
+    "medical": gettext_noop("Medical letter or report"),
+    "social_care": gettext_noop("Social care report"),
+    "child_views": gettext_noop("The child or young person's views (a drawing, a recording or writing)"),
+    "other": gettext_noop("Something else"),
 }
 # The agencies a family is asked to agree the council may share the request with, until a council names its own.
 DEFAULT_SHARE_AGENCIES = (
-    {"key": "setting", "name": "Their school, nursery or college"},
-    {"key": "ep", "name": "The educational psychology service"},
-    {"key": "health", "name": "NHS health services, such as their doctor, therapists and CAMHS"},
-    {"key": "social_care", "name": "Children's social care"},
-    {"key": "named", "name": "The professionals named in this request"},
+    {"key": "setting", "name": gettext_noop("Their school, nursery or college")},
+    {"key": "ep", "name": gettext_noop("The educational psychology service")},
+    {
+        "key": "health",
+        "name": gettext_noop("NHS health services, such as their doctor, therapists and CAMHS"),
+    },
+    {"key": "social_care", "name": gettext_noop("Children's social care")},
+    {"key": "named", "name": gettext_noop("The professionals named in this request")},
 )
 # Kinds that are a report with a date (the child's own views are not).
 DATED_KINDS = frozenset(EVIDENCE_KINDS) - {"child_views"}
@@ -72,23 +113,25 @@ class Section:
 SECTIONS = (
     Section(
         "child",
-        "About the child or young person",
+        gettext_noop("About the child or young person"),
         (
-            Page("name", "Their name", ("first_name", "last_name"), ("preferred_name",)),
-            Page("date_of_birth", "Their date of birth", ("date_of_birth",)),
-            Page("address", "Their address", ("address", "postcode")),
-            Page("language", "Their languages", ("home_languages", "interpreter_needed")),
-            Page("setting", "Their school or setting", (), ("school_id", "setting_name", "upn")),
+            Page("name", gettext_noop("Their name"), ("first_name", "last_name"), ("preferred_name",)),
+            Page("date_of_birth", gettext_noop("Their date of birth"), ("date_of_birth",)),
+            Page("address", gettext_noop("Their address"), ("address", "postcode")),
+            Page("language", gettext_noop("Their languages"), ("home_languages", "interpreter_needed")),
+            Page(
+                "setting", gettext_noop("Their school or setting"), (), ("school_id", "setting_name", "upn")
+            ),
         ),
     ),
     Section(
         "family",
-        "About you and parental responsibility",
+        gettext_noop("About you and parental responsibility"),
         (
-            Page("you", "About you", ("full_name", "relationship"), ("phone",)),
+            Page("you", gettext_noop("About you"), ("full_name", "relationship"), ("phone",)),
             Page(
                 "responsibility",
-                "Parental responsibility",
+                gettext_noop("Parental responsibility"),
                 ("parental_responsibility", "looked_after"),
                 ("others_with_responsibility", "social_worker"),
             ),
@@ -96,50 +139,54 @@ SECTIONS = (
     ),
     Section(
         "needs",
-        "Their needs and the support so far",
+        gettext_noop("Their needs and the support so far"),
         (
-            Page("areas", "Areas of need", ("areas",)),
-            Page("description", "Their needs in your words", ("description",)),
-            Page("support", "Support so far", ("support_in_place", "tried", "tried_for")),
+            Page("areas", gettext_noop("Areas of need"), ("areas",)),
+            Page("description", gettext_noop("Their needs in your words"), ("description",)),
+            Page("support", gettext_noop("Support so far"), ("support_in_place", "tried", "tried_for")),
         ),
     ),
     Section(
         "professionals",
-        "Professionals already involved",
-        (Page("professionals", "Professionals already involved", ("finished",), ("people",)),),
+        gettext_noop("Professionals already involved"),
+        (Page("professionals", gettext_noop("Professionals already involved"), ("finished",), ("people",)),),
     ),
     Section(
         "views",
-        "Views",
+        gettext_noop("Views"),
         (
-            Page("child_views", "The child or young person's views", (), ("child_views",)),
-            Page("parent_views", "Your views", ("parent_views",)),
+            Page("child_views", gettext_noop("The child or young person's views"), (), ("child_views",)),
+            Page("parent_views", gettext_noop("Your views"), ("parent_views",)),
         ),
     ),
-    Section("evidence", "Reports and evidence", (Page("evidence", "Reports and evidence", ("finished",)),)),
+    Section(
+        "evidence",
+        gettext_noop("Reports and evidence"),
+        (Page("evidence", gettext_noop("Reports and evidence"), ("finished",)),),
+    ),
     Section(
         "contact",
-        "How we contact you",
-        (Page("preferences", "How we contact you", ("channel",), ("language",)),),
+        gettext_noop("How we contact you"),
+        (Page("preferences", gettext_noop("How we contact you"), ("channel",), ("language",)),),
     ),
     Section(
         "parent_consent",
-        "Parent's consent",
+        gettext_noop("Parent's consent"),
         (
             Page(
                 "parent",
-                "The parent or carer",
+                gettext_noop("The parent or carer"),
                 ("parent_name", "relationship", "parent_email", "parental_responsibility"),
                 ("parent_phone",),
             ),
             Page(
                 "consent",
-                "Their consent",
+                gettext_noop("Their consent"),
                 ("consent", "consent_date", "consent_how", "parent_involved"),
             ),
             Page(
                 "care",
-                "Parental responsibility and social care",
+                gettext_noop("Parental responsibility and social care"),
                 ("looked_after",),
                 ("others_with_responsibility", "social_worker"),
             ),
@@ -147,11 +194,11 @@ SECTIONS = (
     ),
     Section(
         "consent",
-        "Consent and declaration",
+        gettext_noop("Consent and declaration"),
         (
             Page(
                 "declaration",
-                "Consent and declaration",
+                gettext_noop("Consent and declaration"),
                 ("declaration", "share_with"),
                 ("young_person_consent",),
             ),
@@ -185,13 +232,15 @@ def professional_problems(person: dict) -> list[tuple[str, str]]:
     """What is wrong with one professional the request names, as (field, message)."""
     found = []
     if not str(person.get("name") or "").strip():
-        found.append(("name", "Enter their name"))
+        found.append(("name", Message(gettext_noop("Enter their name"))))
     if not str(person.get("role") or "").strip():
-        found.append(("role", "Enter what they do, for example speech and language therapist"))
+        found.append(
+            ("role", Message(gettext_noop("Enter what they do, for example speech and language therapist")))
+        )
     if not str(person.get("service") or "").strip():
-        found.append(("service", "Enter the service or organisation they work for"))
+        found.append(("service", Message(gettext_noop("Enter the service or organisation they work for"))))
     if not str(person.get("email") or "").strip() and not str(person.get("phone") or "").strip():
-        found.append(("email", "Enter an email address or a phone number for them"))
+        found.append(("email", Message(gettext_noop("Enter an email address or a phone number for them"))))
     return found
 
 
@@ -238,7 +287,7 @@ def status(section: Section | str, answers: dict, route: str = PARENT) -> str:
     return IN_PROGRESS
 
 
-def _in_sentence(label: str) -> str:
+def in_sentence(label: str) -> str:
     """A label inside a sentence: "School report" becomes "school report", "SEN support plan" stays as it is."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
@@ -286,28 +335,58 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
         if section.key == "parent_consent":
             given = answers.get("parent_consent") or {}
             if given.get("consent") != "yes":
-                found.append(("parent_consent", "consent", "Record the parent's consent"))
+                found.append(
+                    ("parent_consent", "consent", Message(gettext_noop("Record the parent's consent")))
+                )
             elif status(section, answers, route) != COMPLETED:
                 missing = next(n for n in required_fields(section, route) if not _answered(given.get(n)))
-                found.append(("parent_consent", missing, f"Complete the section ‘{section.title}’"))
+                found.append(
+                    (
+                        "parent_consent",
+                        missing,
+                        Message(gettext_noop("Complete the section ‘{section}’"), section=section.title),
+                    )
+                )
             continue
         if section.key in rules.required_sections and status(section, answers, route) != COMPLETED:
-            found.append((section.key, "", f"Complete the section ‘{section.title}’"))
+            found.append(
+                (
+                    section.key,
+                    "",
+                    Message(gettext_noop("Complete the section ‘{section}’"), section=section.title),
+                )
+            )
     people = (answers.get("professionals") or {}).get("people") or []
     for index, person in enumerate(people if isinstance(people, list) else []):
         for name, message in professional_problems(person if isinstance(person, dict) else {}):
-            found.append(("professionals", f"people[{index}].{name}", f"Professional {index + 1}: {message}"))
+            found.append(
+                (
+                    "professionals",
+                    f"people[{index}].{name}",
+                    Message(
+                        gettext_noop("Professional {number}: {problem}"), number=index + 1, problem=message
+                    ),
+                )
+            )
     born = parse_date((answers.get("child") or {}).get("date_of_birth"))
     if born is not None:
         age_problem = statutory.age_problem(born, today)
         if age_problem == statutory.AgeProblem.NOT_YET_BORN:
-            found.append(("child", "date_of_birth", "Date of birth must be today or in the past"))
+            found.append(
+                (
+                    "child",
+                    "date_of_birth",
+                    Message(gettext_noop("Date of birth must be today or in the past")),
+                )
+            )
         elif age_problem == statutory.AgeProblem.TOO_OLD:
             found.append(
                 (
                     "child",
                     "date_of_birth",
-                    "The child or young person must be under 25 on the date of the request",
+                    Message(
+                        gettext_noop("The child or young person must be under 25 on the date of the request")
+                    ),
                 )
             )
         elif route == YOUNG_PERSON and not statutory.is_young_person(born, today):
@@ -315,25 +394,40 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
                 (
                     "child",
                     "date_of_birth",
-                    "You can only request for yourself if you are 16 or over. Ask a parent or carer to make the request",
+                    Message(
+                        gettext_noop(
+                            "You can only request for yourself if you are 16 or over. "
+                            "Ask a parent or carer to make the request"
+                        )
+                    ),
                 )
             )
         elif statutory.is_young_person(born, today):
             consent = (answers.get("consent") or {}).get("young_person_consent")
             if consent != "yes":
-                message = (
-                    "Confirm that you agree to this request being made"
+                message = Message(
+                    gettext_noop("Confirm that you agree to this request being made")
                     if route == YOUNG_PERSON
-                    else "The young person is 16 or over, so confirm that they agree to this request"
+                    else gettext_noop(
+                        "The young person is 16 or over, so confirm that they agree to this request"
+                    )
                 )
                 found.append(("consent", "young_person_consent", message))
     kinds = {item.kind for item in evidence}
     for kind in rules.required_evidence.get(route, ()):
         if kind not in kinds:
-            found.append(("evidence", kind, f"Add the {_in_sentence(EVIDENCE_KINDS.get(kind, kind))}"))
+            found.append(
+                (
+                    "evidence",
+                    kind,
+                    Message(gettext_noop("Add the {kind}"), kind=Term(EVIDENCE_KINDS.get(kind, kind))),
+                )
+            )
     for item in evidence:
         if item.kind in DATED_KINDS and item.report_date is None:
-            found.append(("evidence", item.name, f"Enter the date of {item.name}"))
+            found.append(
+                ("evidence", item.name, Message(gettext_noop("Enter the date of {name}"), name=item.name))
+            )
         if (
             is_old(item.report_date, today=today, max_months=rules.max_report_age_months)
             and not item.old_reason.strip()
@@ -342,8 +436,13 @@ def problems(route: str, answers: dict, evidence: list[Evidence], rules: Rules, 
                 (
                     "evidence",
                     item.name,
-                    f"{item.name} is more than {rules.max_report_age_months} months old. Say why it should be kept, "
-                    "or remove it",
+                    Message(
+                        gettext_noop(
+                            "{name} is more than {months} months old. Say why it should be kept, or remove it"
+                        ),
+                        name=item.name,
+                        months=rules.max_report_age_months,
+                    ),
                 )
             )
     return found

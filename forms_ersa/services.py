@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,10 +26,11 @@ from cases import services as case_services
 from cases.documents import DocumentRejected, inspect_upload
 from core.errors import ServiceError, StaleVersion
 from core.languages import CODES as LANGUAGE_CODES
+from core.languages import page_language, preference_for
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.redaction import REDACTED, scrub
-from forms_ersa import sections, selectors, summary
+from forms_ersa import sections, selectors, summary, wording
 from forms_ersa.allocation import allocation_for
 from forms_ersa.models import DraftEvidence, DraftStatus, RequestDraft
 from notifications import services as notifications
@@ -134,6 +135,8 @@ def start_draft(
             return draft
         notifications.notify(
             template="ersa.return_link",
+            # The language they are reading the form in: the only one we know of yet.
+            language=preference_for(translation.get_language()),
             data={"council": council.name},
             key=f"ersa:{draft.pk}:return_link:{draft.version}",
             to_address=draft.email,
@@ -186,6 +189,7 @@ def _invite_parent(draft: RequestDraft) -> None:
     draft.parent_email = email
     notifications.notify(
         template="ersa.senco_parent_link",
+        language=_preferences(draft)["language"],
         data={
             "school": draft.school.name if draft.school_id else "",
             "senco": draft.user.full_name if draft.user_id else "",
@@ -284,7 +288,7 @@ def add_professional(*, draft: RequestDraft, person: dict) -> RequestDraft:
     wrong = sections.professional_problems(person)
     if wrong:
         field, message = wrong[0]
-        raise ServiceError(_(message), field=field)
+        raise ServiceError(wording.translated(message), field=field)
     with transaction.atomic():
         locked = _lock_draft(draft, expected_version=None)
         people = list(selectors.professionals_of(locked))
@@ -746,7 +750,9 @@ def file_request_copy(*, draft_id: int) -> "CaseDocument | None":
     existing = case_selectors.filed_document(case_id=draft.case_id, name=name, include_withdrawn=True)
     if existing is not None:
         return existing
-    html = render_to_string("forms_ersa/pdf.html", summary.context(draft))
+    # In the language the family asked us to use, where the pages are written in it; English otherwise.
+    with translation.override(page_language(_preferences(draft)["language"]) or settings.LANGUAGE_CODE):
+        html = render_to_string("forms_ersa/pdf.html", summary.context(draft))
     pdf = render_pdf(html)
     with transaction.atomic():
         document = case_services.file_document(

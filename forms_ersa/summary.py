@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cases import selectors as case_selectors
 from forms_ersa import forms as ersa_forms
@@ -14,14 +15,14 @@ def _display(field, value) -> str:
         return ""
     if isinstance(field, ersa_forms.GovUKDateField):
         parsed = sections.parse_date(value)
-        return date_format(parsed, "j F Y") if parsed else str(value)
+        return date_format(parsed, "j E Y") if parsed else str(value)
     if hasattr(field, "choices") and field.choices:
         labels = {str(k): str(v) for k, v in field.choices}
         if isinstance(value, list):
             return ", ".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
     if value == "yes" and field.__class__.__name__ == "BooleanField":
-        return "Yes"
+        return _("Yes")
     return str(value)
 
 
@@ -29,7 +30,9 @@ def _professional_rows(draft: RequestDraft) -> list[dict]:
     url = reverse("forms_ersa:professionals", args=[draft.public_id])
     people = selectors.professionals_of(draft)
     if not people:
-        return [{"label": "Professionals", "value": "No one added", "change_url": url, "name": "people"}]
+        return [
+            {"label": _("Professionals"), "value": _("No one added"), "change_url": url, "name": "people"}
+        ]
     return [
         {
             "label": person.get("name", ""),
@@ -61,8 +64,8 @@ def rows(draft: RequestDraft) -> list[dict]:
             for name, field in form.fields.items():
                 section_rows.append(
                     {
-                        "label": str(field.label).removesuffix(" (optional)"),
-                        "value": _display(field, given.get(name)) or "Not given",
+                        "label": str(field.label).removesuffix(" (optional)").removesuffix(_(" (optional)")),
+                        "value": _display(field, given.get(name)) or _("Not given"),
                         "change_url": url,
                         "name": name,
                     }

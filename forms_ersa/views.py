@@ -11,25 +11,13 @@ from django.views.decorators.http import require_POST
 from accounts import throttles
 from cases import selectors as case_selectors
 from forms_ersa import forms as ersa_forms
-from forms_ersa import sections, selectors, services, summary
+from forms_ersa import sections, selectors, services, summary, wording
 
 STATUS_TAGS = {
     sections.NOT_STARTED: (gettext_noop("Not started"), "govuk-tag--blue"),
     sections.IN_PROGRESS: (gettext_noop("In progress"), "govuk-tag--light-blue"),
     sections.COMPLETED: (gettext_noop("Completed"), ""),
 }
-# sections.py has no Django; its titles are marked here so makemessages finds them.
-SECTION_TITLES = [
-    gettext_noop("About the child or young person"),
-    gettext_noop("About you and parental responsibility"),
-    gettext_noop("Their needs and the support so far"),
-    gettext_noop("Professionals already involved"),
-    gettext_noop("Views"),
-    gettext_noop("Reports and evidence"),
-    gettext_noop("How we contact you"),
-    gettext_noop("Parent's consent"),
-    gettext_noop("Consent and declaration"),
-]
 
 
 # Sections that are a list to add to, each with a page of its own rather than question pages.
@@ -297,7 +285,7 @@ def evidence(request, public_id):
     items = list(selectors.evidence_of(draft))
     for item in items:
         item.is_old = sections.is_old(item.report_date, today=today, max_months=rules.max_report_age_months)
-    required = [sections.EVIDENCE_KINDS.get(k, k) for k in rules.required_evidence.get(draft.route, [])]
+    required = [_(sections.EVIDENCE_KINDS.get(k, k)) for k in rules.required_evidence.get(draft.route, [])]
     return render(
         request,
         "forms_ersa/evidence.html",
@@ -372,7 +360,7 @@ def _problem_links(draft, found):
                 sections.BY_KEY[section_key], field, draft.answers or {}, draft.route
             )
             href = reverse("forms_ersa:page", args=[draft.public_id, section_key, page_key]) + "?next=check"
-        links.append({"text": _(message), "href": href})
+        links.append({"text": wording.translated(message), "href": href})
     return links
 
 

@@ -97,4 +97,11 @@ def render(code: str, data: dict, *, link: str = "", language: str = "en") -> Re
         template = _part(code, part, language).template
         return template.render(Context(context, autoescape=False)).strip()
 
-    return Rendered(subject=" ".join(text("subject").split()), body=text("body"), sms=text("sms"))
+    body = text("body")
+    # A message that goes in English to a family who asked for another language says, in their language, how to
+    # have it explained or translated (a text message has no room for it).
+    in_english = _part(code, "body", language).origin.template_name == f"notifications/{code}/body.txt"
+    explain = languages.explain_line(language) if in_english else None
+    if explain is not None:
+        body = f"{body}\n\n{explain['text']}"
+    return Rendered(subject=" ".join(text("subject").split()), body=body, sms=text("sms"))

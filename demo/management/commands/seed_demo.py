@@ -26,8 +26,8 @@ from demo import advice as advice_demo
 from demo import drafting as drafting_demo
 from demo import panel as panel_demo
 from demo import people as demo
-from demo import records as records_demo
 from demo import portal as portal_demo
+from demo import records as records_demo
 
 COUNCIL_NAME = "Riverside Borough Council"
 DOMAIN = "riverside.example"

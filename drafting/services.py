@@ -1192,7 +1192,8 @@ def render_plan_pdf(*, version_id: int) -> PlanPdf | None:
             content_type="application/pdf",
             by=None,
             description=f"{locked.get_kind_display()} (version {locked.number})",
-            visible_to_family=family,
+            # A draft not yet sent is for the case team (the panel reads it too); the family's once it is theirs.
+            visibility=CaseDocument.Visibility.FAMILY if family else CaseDocument.Visibility.TEAM,
             timeline_summary=(f"{locked.get_kind_display()} filed as a PDF" if family else ""),
         )
         row = PlanPdf(plan_version=locked, document=document, content_stamp=stamp)

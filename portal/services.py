@@ -222,7 +222,7 @@ def add_family_document(*, case: Case, upload, category: str, description: str, 
     """A family adds a document: checked like every upload (cases.documents), shown to the family and the council."""
     policy.require(by, "add_family_document", case)
     return case_services.add_document(
-        case=case, upload=upload, category=category, description=description, by=by, visible_to_family=True
+        case=case, upload=upload, category=category, description=description, by=by
     )
 
 

@@ -169,7 +169,7 @@ def test_a_family_upload_is_checked_like_every_upload(login, family_case, parent
 def test_documents_kept_from_the_family_are_not_listed(login, family_case, parent, coordinator):
     upload = SimpleUploadedFile("internal.pdf", PDF_BYTES, content_type="application/pdf")
     case_services.add_document(
-        case=family_case, upload=upload, category="other", visible_to_family=False, by=coordinator
+        case=family_case, upload=upload, category="other", visibility="staff", by=coordinator
     )
     page = Page(login(parent).get(reverse("portal:documents", args=[family_case.reference])))
     assert "internal.pdf" not in page.text

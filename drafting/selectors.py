@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from accounts.models import Role, User
@@ -367,48 +368,50 @@ class QualityRow:
 
 
 def quality_report(*, user: User) -> dict:
-    """The grade of every case's latest version: a coordinator's own cases, or the council's by month for a
-    manager (quality over time) and by coordinator."""
+    """Grades of plans: a coordinator's own cases, the council's for a manager; by month (quality over time, every
+    version as it was written) and by coordinator (each case's latest version). Counted in the database."""
     if not policy.role_may(user, "view_plan_quality"):
         raise Http404
     council = policy.council_of(user)
-    latest = PlanVersion.objects.filter(plan__council=council, next_version__isnull=True)
-    if user.role == Role.COORDINATOR:
-        latest = latest.filter(plan__case__coordinator=user)
-    rows = list(
-        latest.select_related("plan__case", "plan__case__child", "plan__case__coordinator").order_by(
-            "-created_at"
-        )
-    )
-    by_coordinator: dict[str, list] = {}
-    by_month: dict[str, list] = {}
-    for row in rows:
-        coordinator = row.plan.case.coordinator
-        by_coordinator.setdefault(coordinator.full_name if coordinator else "—", []).append(row)
-    # Over time: every version, by the month it was written, so a manager sees whether plans get better.
     every = PlanVersion.objects.filter(plan__council=council)
     if user.role == Role.COORDINATOR:
         every = every.filter(plan__case__coordinator=user)
-    for row in every.only("created_at", "score", "grade", "error_count").order_by("created_at"):
-        by_month.setdefault(f"{row.created_at:%Y-%m}", []).append(row)
+    latest = every.filter(next_version__isnull=True)
+    by_month = _grouped(every.annotate(month=TruncMonth("created_at")), "month")
+    by_coordinator = _grouped(latest, "plan__case__coordinator__full_name")
+    plans = list(latest.select_related("plan__case", "plan__case__child").order_by("-created_at")[:100])
     return {
-        "plans": rows,
-        "by_coordinator": [_summary(label, versions) for label, versions in sorted(by_coordinator.items())],
-        "by_month": [_summary(label, versions) for label, versions in by_month.items()],
+        "plans": plans,
+        "by_month": [
+            dataclasses.replace(row, label=f"{row.label:%Y-%m}" if row.label else "—") for row in by_month
+        ],
+        "by_coordinator": [dataclasses.replace(row, label=row.label or "—") for row in by_coordinator],
     }
 
 
-def _summary(label: str, versions: list[PlanVersion]) -> QualityRow:
-    grades: dict[str, int] = {}
-    for version in versions:
-        grades[version.grade or "—"] = grades.get(version.grade or "—", 0) + 1
-    return QualityRow(
-        label=label,
-        plans=len(versions),
-        average_score=round(sum(v.score for v in versions) / len(versions)) if versions else 0,
-        grades=dict(sorted(grades.items())),
-        errors=sum(v.error_count for v in versions),
-    )
+def _grouped(versions: QuerySet[PlanVersion], key: str) -> list[QualityRow]:
+    rows: dict = {}
+    for values in (
+        versions.values(key, "grade")
+        .annotate(n=Count("id"), total=Sum("score"), errors=Sum("error_count"))
+        .order_by(key, "grade")
+    ):
+        label = values[key]
+        row = rows.setdefault(label, {"plans": 0, "total": 0, "errors": 0, "grades": {}})
+        row["plans"] += values["n"]
+        row["total"] += values["total"] or 0
+        row["errors"] += values["errors"] or 0
+        row["grades"][values["grade"] or "—"] = values["n"]
+    return [
+        QualityRow(
+            label=label,
+            plans=row["plans"],
+            average_score=round(row["total"] / row["plans"]) if row["plans"] else 0,
+            grades=row["grades"],
+            errors=row["errors"],
+        )
+        for label, row in rows.items()
+    ]
 
 
 # --- the case page ------------------------------------------------------------------------------------------

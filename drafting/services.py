@@ -929,25 +929,26 @@ def name_placement(
             named_by=by,
         )
         _save(placement, by=by, reason="Placement named")
-    _edit(
-        version=version,
-        section="I",
-        expected=expected_version,
-        by=by,
-        reason="Placement named",
-        change=lambda content, at: plan_content.edit_item(
-            content,
-            plan_content.PLACEMENT_KEY,
-            changes={
-                "name": placement.name,
-                "type": placement.get_setting_type_display(),
-                "urn": placement.urn,
-            },
-            by_id=by.pk,
-            by_name=_name(by),
-            at=at,
-        ),
-    )
+        # Section I says the same, in the same transaction: the plan and the SEN2 record never disagree.
+        _edit(
+            version=version,
+            section="I",
+            expected=expected_version,
+            by=by,
+            reason="Placement named",
+            change=lambda content, at: plan_content.edit_item(
+                content,
+                plan_content.PLACEMENT_KEY,
+                changes={
+                    "name": placement.name,
+                    "type": placement.get_setting_type_display(),
+                    "urn": placement.urn,
+                },
+                by_id=by.pk,
+                by_name=_name(by),
+                at=at,
+            ),
+        )
     return placement
 
 

@@ -18,7 +18,7 @@ from drafting import selectors
 from drafting.models import IssueRecord, PlanVersion, SignOffRule
 from tests import factories
 from tests.advice.conftest import full_advice
-from tests.browser.conftest import _watched, assert_no_horizontal_scroll, login, url
+from tests.browser.conftest import _watched, login, url
 from tests.drafting.conftest import SALT_ADVICE, make_clean
 
 pytestmark = pytest.mark.browser
@@ -234,10 +234,25 @@ def test_from_the_last_advice_to_the_final_plan(
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
 
-    # The plan page fits a tablet and a phone.
+    # The plan's pages fit a tablet and a phone.
+    older = PlanVersion.objects.filter(plan__case=case).order_by("number").first()
+    pages = {
+        "the plan page": url(live_server, "drafting:plan", case.reference),
+        "the section editor": url(live_server, "drafting:section", older.pk, "F"),
+        "the comments page": url(live_server, "drafting:comments", case.reference),
+        "the placement page": url(live_server, "drafting:placement", case.reference),
+        "what changed": url(live_server, "drafting:changes", selectors.latest_version(case=case).pk),
+    }
     for viewport, name in ((TABLET, "tablet"), (PHONE, "phone")):
         small = _watched(new_context(viewport=viewport, is_mobile=True, has_touch=True).new_page())
         login(small, live_server, coordinator)
-        small.goto(url(live_server, "drafting:plan", case.reference))
-        assert_no_horizontal_scroll(small, f"the plan page on a {name}")
+        for where, address in pages.items():
+            small.goto(address)
+            widths = small.evaluate(
+                "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+            )
+            findings.check(
+                widths["scroll"] <= widths["inner"],
+                f"{where} scrolls sideways on a {name}: {widths['scroll']}px wide in {widths['inner']}px",
+            )
     findings.assert_none()

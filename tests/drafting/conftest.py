@@ -69,7 +69,9 @@ SALT_ADVICE = {
             "area": "communication_interaction",
             "description": "Difficulty following spoken instructions",
             "evidence": "CELF-5",
-        }
+        },
+        # The EP reports this need too, in the same words: assembly merges the two.
+        {"id": "n2", "area": "semh", "description": "Anxiety at transitions", "evidence": "Therapy sessions"},
     ],
     "outcomes": [
         {

@@ -88,3 +88,13 @@ def test_the_plan_panel_adds_no_query_to_the_case_page(client, coordinator, advi
     with CaptureQueriesContext(connection) as queries:
         context = [p for p in panels.for_case(case=advised_case, user=coordinator) if p.key == "plan"]
     assert context and not [q for q in queries if "drafting_" in q["sql"]]
+
+
+def test_the_quality_report_is_counted_in_the_database(
+    client, manager, advised_case, draft, coordinator, django_assert_max_num_queries
+):
+    _grow(advised_case, coordinator, items=3, comments=0)
+    client.force_login(manager)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("drafting:quality"))
+    assert page.status_code == 200 and "Laura Coordinator" in page.content.decode()

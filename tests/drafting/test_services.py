@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Role
 from advice import services as advice_services
 from cases import policy, statutory
+from cases import services as case_services
 from cases.models import Deadline
 from drafting import content as plan_content
 from drafting import selectors, services
@@ -573,3 +574,59 @@ def test_every_version_renders_to_a_tagged_pdf_marked_draft_until_final(advised_
         "drafting/pdf/plan.html", services.pdf_context(version=draft)
     )
     assert "DRAFT" in html and "Section F: Special educational provision" in html
+
+
+def test_no_draft_while_advice_asked_for_is_still_to_come(
+    case, coordinator, ep, salt, scheme, django_capture_on_commit_callbacks
+):
+    from tests.advice.conftest import full_advice
+
+    case_services.case_transition(case=case, name="start_assessment_decision", by=coordinator)
+    case = case_services.case_transition(case=case, name="agree_to_assess", by=coordinator)
+    a = advice_services.request_advice(case=case, kind="psychological", asked_user=ep, by=coordinator)
+    advice_services.request_advice(case=case, kind="speech_and_language", asked_user=salt, by=coordinator)
+    advice_services.save_advice(request=a, by=ep, changes=full_advice())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        advice_services.submit_advice(request=a, by=ep)
+    assert selectors.latest_version(case=case) is None
+    assert callbacks  # the advice's own PDF, but no assembly yet
+
+
+def test_a_merge_the_coordinator_disagrees_with_is_split(draft, coordinator):
+    content = selectors.content_of(draft)
+    merged = [(s, i) for s, i, f in content.open_flags() if f.code == "merged"]
+    assert merged  # both advisers report anxiety at transitions
+    section, item = merged[0]
+    version = services.split_merge(
+        version=draft,
+        section=section,
+        key=item.key,
+        reason="Different needs",
+        by=coordinator,
+        expected_version=None,
+    )
+    after = selectors.content_of(version)
+    assert len([i for i in after.active(section) if i.key.startswith(item.key)]) >= 2
+
+
+def test_the_family_read_the_draft_sent_without_the_councils_findings(served, parent, senco):
+    view = selectors.family_draft(case=served, user=parent)
+    assert view.version.status == "sent" and all(s.findings == [] for s in view.sections)
+    assert view.closes_on == statutory.draft_comments_close_on(TODAY)
+    with pytest.raises(policy.NotAllowed):
+        selectors.family_draft(case=served, user=senco)
+
+
+def test_the_family_see_nothing_before_the_draft_is_sent(advised_case, parent):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        selectors.family_draft(case=advised_case, user=parent)
+
+
+def test_the_worker_does_nothing_for_a_closed_case_or_the_same_advice(advised_case, draft):
+    from drafting import tasks
+
+    tasks.assemble_plan(advised_case.pk)
+    assert PlanVersion.objects.filter(plan__case=advised_case).count() == 1
+    tasks.assemble_plan(999999)

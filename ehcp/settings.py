@@ -347,6 +347,9 @@ PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", d
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=20)
 ONE_TIME_LINK_FAILURE_LIMIT = env.int("ONE_TIME_LINK_FAILURE_LIMIT", default=20)
 THROTTLE_WINDOW_MINUTES = env.int("THROTTLE_WINDOW_MINUTES", default=60)
+# The operator account `manage.py create_operator` makes (the only platform-wide login of the support admin).
+OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="")
+OPERATOR_NAME = env.str("OPERATOR_NAME", default="Service operator")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -8,8 +8,7 @@ or with OPERATOR_EMAIL (and OPERATOR_NAME) set in the environment. No password i
 prints a single-use link to choose one, and the operator sets up two-factor sign-in on first sign-in.
 """
 
-import os
-
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -21,8 +20,8 @@ class Command(BaseCommand):
     help = "Create or renew the operator account (platform-wide support admin) and print a link to set its password"
 
     def add_arguments(self, parser):
-        parser.add_argument("--email", default=os.environ.get("OPERATOR_EMAIL", ""))
-        parser.add_argument("--name", default=os.environ.get("OPERATOR_NAME", "Service operator"))
+        parser.add_argument("--email", default=settings.OPERATOR_EMAIL)
+        parser.add_argument("--name", default=settings.OPERATOR_NAME)
 
     def handle(self, *args, email: str, name: str, **options):
         email = services.normalise_email(email)

@@ -105,3 +105,39 @@ def test_another_family_gets_not_found_on_a_phone(phone_page, live_server, case,
     page.goto(url(live_server, "portal:ask_for_link"))
     findings.axe(page, "sign in with a link (phone)")
     findings.assert_none()
+
+
+def test_a_parent_signs_in_with_a_link_by_email_on_a_phone(phone_page, live_server, case, parent, findings):
+    import re
+
+    from django.core import mail
+
+    from notifications.models import Message
+
+    factories.add_family_member(case, parent)
+    page = phone_page
+    page.goto(url(live_server, "accounts:login"))
+    page.get_by_role("link", name="get a link to sign in by email instead").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Send me a link").click()
+    page.wait_for_load_state("load")
+    findings.check("Enter your email address" in page.content(), "an empty address is not refused")
+    findings.axe(page, "sign-in link with an error (phone)")
+    page.get_by_label("Email address").fill(parent.email)
+    page.get_by_role("button", name="Send me a link").click()
+    page.wait_for_load_state("load")
+    findings.axe(page, "check your email (phone)")
+    # The outbox forgets the link once the email has gone: read it from the email, as the parent would.
+    findings.check(
+        Message.objects.filter(template="portal.sign_in_link", recipient=parent, channel="email").exists(),
+        "no sign-in link was written to the outbox",
+    )
+    (email,) = [m for m in mail.outbox if m.to == [parent.email]]
+    link = re.search(r"https?://\S+/portal/sign-in/\S+/", email.body).group(0)
+    page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", link))
+    findings.axe(page, "sign in now (phone)")
+    page.get_by_role("button", name="Sign in now").click()
+    page.wait_for_load_state("load")
+    findings.check(page.url.endswith("/portal/"), f"signing in with the link ended on {page.url}")
+    findings.check(case.child.full_name in page.content(), "the parent's case is not on their home page")
+    findings.assert_none()

@@ -174,9 +174,13 @@ ACTIONS: dict[str, Rule] = {
     "view_panel_status": _rule(
         {PANEL} | CASEWORK, "See on the case page where the case is with the panel and what it decided"
     ),
+
     # --- the plan (drafting app) -------------------------------------------------------------------------------
+
     # --- the family portal (portal app) ------------------------------------------------------------------------
+
     # --- security, records and retention -----------------------------------------------------------------------
+
 }
 
 # What each role sees of a case. A field not listed for a role is left out of its pages and API responses.

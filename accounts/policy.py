@@ -177,6 +177,7 @@ ACTIONS: dict[str, Rule] = {
     "view_panel_status": _rule(
         {PANEL} | CASEWORK, "See on the case page where the case is with the panel and what it decided"
     ),
+
     # --- the plan (drafting app) -------------------------------------------------------------------------------
     "view_plan": _rule(
         COUNCIL_STAFF | {PANEL},

@@ -17,6 +17,8 @@ class DecisionMaker:
     name: str
     # The steps its service may take (its decisions and the steps on the way to them).
     may_take: frozenset[str]
+    # The steps it can decide instead of a coordinator, when a council chooses it (within `may_take`).
+    claims: frozenset[str]
     # case -> the steps it decides for that case's council (none while the council has not chosen it). Given the
     # case, not only its council, so the feature can keep what it read on the instance for the rest of the page.
     decides: Callable[[object], frozenset[str]]
@@ -36,9 +38,17 @@ def get(key: str) -> DecisionMaker:
         raise KeyError(f"No decision maker {key!r}: register it in its app's ready()") from None
 
 
-def decided_elsewhere(*, case) -> dict[str, DecisionMaker]:
-    """Each step some registered maker decides for this case's council, with the maker (a query per maker)."""
+def claimable(names) -> bool:
+    """Could any of these steps be decided elsewhere? Asked first, so a page offering none of them reads nothing."""
+    return any(maker.claims & set(names) for maker in _makers.values())
+
+
+def decided_elsewhere(*, case, names=None) -> dict[str, DecisionMaker]:
+    """Each step some registered maker decides for this case's council, with the maker (a query per maker, none
+    when `names` holds no step a maker could claim)."""
     claimed: dict[str, DecisionMaker] = {}
+    if names is not None and not claimable(names):
+        return claimed
     for maker in sorted(_makers.values(), key=lambda m: m.key):
         for name in maker.decides(case):
             claimed.setdefault(name, maker)

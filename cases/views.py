@@ -210,7 +210,14 @@ def case_detail(request, reference):
             else None
         )
     young_person = request.user.role == Role.YOUNG_PERSON
-    elsewhere = decisions.decided_elsewhere(case=case)
+    elsewhere = (
+        decisions.decided_elsewhere(
+            case=case,
+            names=[t.name for t in workflow.allowed_transitions(facts=facts, role=request.user.role)],
+        )
+        if policy.can(request.user, "transition", case, known_in_scope=True)
+        else {}
+    )
     context = {
         "case": case,
         "stage_label": workflow.STAGE_LABELS[workflow.Stage(case.stage)],
@@ -237,9 +244,10 @@ def _transitions_for(user, case, facts, *, elsewhere=None) -> list:
     step a decision maker (the panel) takes for this council is not offered here."""
     if not policy.can(user, "transition", case, known_in_scope=True):
         return []
+    allowed = workflow.allowed_transitions(facts=facts, role=user.role)
     if elsewhere is None:
-        elsewhere = decisions.decided_elsewhere(case=case)
-    return [t for t in workflow.allowed_transitions(facts=facts, role=user.role) if t.name not in elsewhere]
+        elsewhere = decisions.decided_elsewhere(case=case, names=[t.name for t in allowed])
+    return [t for t in allowed if t.name not in elsewhere]
 
 
 def _decided_elsewhere(user, case, facts, elsewhere) -> list[str]:

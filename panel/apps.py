@@ -13,13 +13,14 @@ class PanelConfig(AppConfig):
         from panel import notices, rules, selectors
 
         notices.register_templates()
-        panels.register(panels.Panel("panel", "panel/_case_panel.html", selectors.case_status, order=20))
+        panels.register(panels.Panel("panel", "panel/_case_panel.html", selectors.case_page_part, order=20))
         steps = {name for pair in rules.TRANSITIONS.values() for name in pair}
         decisions.register(
             decisions.DecisionMaker(
                 key="panel",
                 name="The decision panel",
                 may_take=frozenset(steps | {"start_issue_decision"}),
+                claims=frozenset(steps),
                 decides=selectors.decides,
             )
         )

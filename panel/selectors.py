@@ -537,6 +537,14 @@ def council_panel(case: Case) -> Panel | None:
     return case._council_panel
 
 
+def case_page_part(case: Case, user: User) -> dict | None:
+    """The panel's part of the case page: a place the page fills after it loads (htmx), so the case page itself
+    reads nothing more for it."""
+    if not policy.can(user, "view_panel_status", case, known_in_scope=True):
+        return None
+    return {"case": case}
+
+
 def case_status(case: Case, user: User) -> dict | None:
     """The panel part of the case page: where the case is with the panel, and what the panel decided."""
     if not policy.can(user, "view_panel_status", case, known_in_scope=True):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("items/<int:item_id>/close/", views.close_vote, name="close_vote"),
     path("items/<int:item_id>/decision/", views.decide, name="decide"),
     path("items/<int:item_id>/withdraw/", views.withdraw_item, name="withdraw_item"),
+    path("cases/<str:reference>/", views.case_status, name="case_status"),
     path("cases/<str:reference>/add/", views.add_to_agenda, name="add_to_agenda"),
     path("cases/<str:reference>/digital-vote/", views.digital_vote, name="digital_vote"),
 ]

@@ -103,9 +103,6 @@ def meeting(request, meeting_id: int):
             "may_manage_agenda": policy.role_may(request.user, "manage_agenda")
             and found.status == "scheduled",
             "may_manage_panel": policy.role_may(request.user, "manage_panel") and found.status == "scheduled",
-            "attendance_form": panel_forms.AttendanceForm(
-                initial={"reply": getattr(attendance, "reply", "")}
-            ),
             **parts,
         },
     )
@@ -483,6 +480,18 @@ def withdraw_item(request, item_id: int):
             reverse("panel:meeting", args=[item.meeting_id]),
         ),
     )
+
+
+@login_required
+@require_GET
+def case_status(request, reference: str):
+    """Where a case is with the panel: loaded into the case page by htmx, or a page of its own without it."""
+    case = case_selectors.get_case_for(user=request.user, reference=reference)
+    if not policy.can(request.user, "view_panel_status", case, known_in_scope=True):
+        raise Http404
+    context = {"status": selectors.case_status(case, request.user), "case": case}
+    template = "panel/_case_status.html" if _htmx(request) else "panel/case_status.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -169,7 +169,7 @@ def case_transition(
         # Someone who cannot see the case learns nothing more; someone who can is told by the workflow which step
         # they may not take and who decides it (its roles sit inside the policy's "transition" roles: a test checks).
         policy.require(by, "view_case", case)
-        elsewhere = decisions.decided_elsewhere(case=case).get(name)
+        elsewhere = decisions.decided_elsewhere(case=case, names=[name]).get(name)
         if elsewhere is not None:
             raise ServiceError(f"{elsewhere.name} makes this decision for this council.")
     elif name not in maker.may_take:

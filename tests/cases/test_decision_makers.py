@@ -18,6 +18,7 @@ def maker():
         key="test-board",
         name="The test board",
         may_take=frozenset({"agree_to_assess", "refuse_assessment"}),
+        claims=frozenset({"agree_to_assess", "refuse_assessment"}),
         decides=lambda case: (
             frozenset({"agree_to_assess", "refuse_assessment"}) if DECIDING["on"] else frozenset()
         ),

@@ -128,8 +128,13 @@ def test_the_coordinator_is_told_the_panel_decides(client, world, item, coordina
         client.get(reverse("cases:transition", args=[item.case.reference, "agree_to_assess"])).status_code
         == 404
     )
-    # The case page shows where the case is with the panel.
-    assert "On the agenda" in page
+    # The case page loads where the case is with the panel (htmx), so it reads nothing more itself.
+    status_url = reverse("panel:case_status", args=[item.case.reference])
+    assert status_url in page
+    status = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "On the agenda" in status
+    assert reverse("panel:meeting", args=[world.meeting.pk]) in status
+    assert client.get(status_url).status_code == 200
 
 
 def test_a_coordinator_adds_a_case_with_a_reason(client, world, deciding_case, coordinator):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import policy
+from cases import selectors as case_selectors
 from core.errors import ServiceError
 from core.queue import enqueue_on_commit
 from records import forms, selectors, services
@@ -249,3 +250,16 @@ def hold_lift(request, hold_id: int):
             reverse("records:retention") + "#holds",
         ),
     )
+
+
+@login_required
+@require_GET
+def case_holds(request, reference: str):
+    """The legal holds part of the staff case page, fetched once the page is shown."""
+    case = case_selectors.get_case_for(user=request.user, reference=reference)
+    holds = selectors.case_holds(case, request.user)
+    if holds is None:
+        raise Http404
+    # Without scripts the link opens the holds as a page of their own.
+    template = "records/_case_holds.html" if request.htmx else "records/case_holds.html"
+    return render(request, template, {"panel": holds})

@@ -379,6 +379,14 @@ def test_the_document_levels_in_the_policy_are_the_ones_written_here():
         assert readable == levels, role
 
 
+def _documents_page(client, case):
+    """Where this person reads the case's documents: the staff case page, or the portal's documents page."""
+    page = client.get(reverse("cases:detail", args=[case.reference]))
+    if page.status_code == 302 and page.url.startswith("/portal/"):
+        page = client.get(reverse("portal:documents", args=[case.reference]))
+    return page
+
+
 @pytest.mark.parametrize("level", ["family", "team", "staff"])
 def test_each_document_level_opens_for_exactly_the_people_who_may_read_it(world, client, level):
     """Download 200 or 404, and listed on the case page or absent, for every role and every outsider."""
@@ -394,7 +402,7 @@ def test_each_document_level_opens_for_exactly_the_people_who_may_read_it(world,
         user = world.people[who]
         reads = policy.can(user, "view_case", world.case) and level in READS.get(user.role, set())
         client.force_login(user)
-        page = client.get(reverse("cases:detail", args=[world.case.reference]))
+        page = _documents_page(client, world.case)
         listed = page.status_code == 200 and name in page.content.decode()
         answers[str(who)] = (client.get(download).status_code, listed)
         wanted[str(who)] = (200, True) if reads else (404, False)

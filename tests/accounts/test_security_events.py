@@ -67,7 +67,7 @@ def test_a_refused_case_that_exists_is_recorded_and_a_made_up_one_is_not(client,
     outsider = factories.staff(Role.COORDINATOR, other_council)
     client.force_login(outsider)
 
-    assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 404
+    assert client.get(reverse("cases:detail", args=[case.reference]), follow=True).status_code == 404
     assert client.get(reverse("cases:detail", args=["NOPE-0000"])).status_code == 404
     api = client.get(f"/api/v1/cases/{case.reference}/")
     assert api.status_code == 404
@@ -78,7 +78,7 @@ def test_a_refused_case_that_exists_is_recorded_and_a_made_up_one_is_not(client,
 
 def test_a_family_refused_a_case_is_in_the_cases_councils_log(client, case, parent):
     client.force_login(parent)
-    assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 404
+    assert client.get(reverse("cases:detail", args=[case.reference]), follow=True).status_code == 404
     assert SecurityEvent.objects.get(kind=Kind.ACCESS_REFUSED).council == case.council
 
 

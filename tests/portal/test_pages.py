@@ -161,7 +161,7 @@ def test_a_family_upload_is_checked_like_every_upload(login, family_case, parent
     response = client.post(url, {"file": good, "category": "medical", "description": "From the GP"})
     assert response.status_code == 302
     document = CaseDocument.objects.get(case=family_case, uploaded_by=parent)
-    assert document.visible_to_family
+    assert document.visibility == "family"
     listing = Page(client.get(reverse("portal:documents", args=[family_case.reference])))
     assert "report.pdf" in listing.root.find(data_testid="documents").text()
 

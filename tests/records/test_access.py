@@ -76,6 +76,8 @@ PAGES = {
     "disposal": ("manage_retention", lambda w: reverse("records:disposal", args=[w["disposal"].pk]), True),
     "hold_new": ("place_legal_hold", lambda w: reverse("records:hold_new"), False),
     "hold_lift": ("place_legal_hold", lambda w: reverse("records:hold_lift", args=[w["hold"].pk]), True),
+    # The holds part of the case page: every member of the council's staff sees a hold on their council's case.
+    "case_holds": ("list_all_cases", lambda w: reverse("records:case_holds", args=[w["case"].reference]), True),
 }
 
 

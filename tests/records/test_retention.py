@@ -383,15 +383,20 @@ def test_the_retention_page_keeps_its_query_count(
 
 def test_the_case_page_shows_a_hold_to_council_staff_only(client, amara_case, manager, coordinator, parent):
     services.place_hold(reference=amara_case.reference, kind="tribunal", reason="Appeal SE1/26", by=manager)
-    url = reverse("cases:detail", args=[amara_case.reference])
+    case_page = reverse("cases:detail", args=[amara_case.reference])
+    # The case page loads its holds part once shown (htmx); without scripts the same address is a page.
+    holds = reverse("records:case_holds", args=[amara_case.reference])
     client.force_login(coordinator)
-    html = client.get(url).content.decode()
+    assert holds in client.get(case_page).content.decode()
+    html = client.get(holds, HTTP_HX_REQUEST="true").content.decode()
     assert "Appeal SE1/26" in html and "Place a legal hold" not in html and "/lift/" not in html
+    assert "Appeal SE1/26" in client.get(holds).content.decode()
     client.force_login(manager)
-    html = client.get(url).content.decode()
+    html = client.get(holds, HTTP_HX_REQUEST="true").content.decode()
     assert "Appeal SE1/26" in html and f"/records/holds/new/?reference={amara_case.reference}" in html
     client.force_login(parent)
-    assert "Appeal SE1/26" not in client.get(url).content.decode()
+    assert "Appeal SE1/26" not in client.get(case_page, follow=True).content.decode()
+    assert client.get(holds).status_code == 404
 
 
 def test_the_case_service_refuses_a_disposal_by_anyone_but_a_manager(refused, coordinator):

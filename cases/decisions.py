@@ -3,7 +3,7 @@
 A feature registers a decision maker in its AppConfig.ready(): which steps of the workflow it may take, and which
 of them it decides for a given council (a council's own setting, read by the feature). While it decides a step for
 a council, the coordinator's pages do not offer that step and `case_transition` refuses it from anyone but the
-maker's own service, which has asked the access policy who may record it (decision 0010).
+maker's own service, which has asked the access policy who may record it (decision 0012).
 """
 
 from collections.abc import Callable

@@ -138,6 +138,23 @@ ACTIONS: dict[str, Rule] = {
     # --- the plan (drafting app) -------------------------------------------------------------------------------
 
     # --- the family portal (portal app) ------------------------------------------------------------------------
+    "use_portal": _rule(
+        FAMILY_SIDE, "Use the family portal: their cases, what happens next and their preferences", on_case=False
+    ),
+    "follow_case": _rule(
+        FAMILY_SIDE, "Follow a case in the portal: the tracker, who is involved, documents and decisions"
+    ),
+    "message_council": _rule(
+        {PARENT, YOUNG_PERSON, SUPPORTER}, "Write to the coordinator about a case and read the answers"
+    ),
+    "answer_family": _rule(CASEWORK, "Read the family's messages about a case and answer them"),
+    "add_family_document": _rule(
+        {PARENT, YOUNG_PERSON, SUPPORTER}, "Add a document to their case from the portal"
+    ),
+    "share_case": _rule(
+        FAMILY, "Let a supporter or the other parent see the case, and take that back at once"
+    ),
+    "follow_pupils": _rule({SENCO}, "See their own pupils' cases, with the tracker", on_case=False),
 
     # --- security, records and retention -----------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Every benchmark, one after the other: `make bench` (or `.venv/bin/python bench/all.py [--sizes 1000,50000]`).
 
 Runs the page benchmarks (bench/run.py: seeds ehcp_bench_<size> for each size, then VACUUM ANALYZE), then on the
-largest of those databases the reminder sweep (bench/sweep.py --reuse) and the online request submission
-(bench/submission.py), and the outbox relay (bench/relay.py, its own database). Each one runs whatever the one
+largest of those databases the reminder sweep (bench/sweep.py --reuse), the online request submission
+(bench/submission.py) and the family portal's tracker page (bench/portal_tracker.py), and the outbox relay
+(bench/relay.py, its own database). Each one runs whatever the one
 before it measured: a missed budget is reported, never a reason to skip the rest. At the end it prints one line
 per benchmark and exits 1 if any of them missed its budget or failed.
 """
@@ -37,6 +38,7 @@ def main() -> int:
         ("reminder sweep", ["bench/sweep.py", "--reuse", "--size", largest]),
         ("outbox relay", ["bench/relay.py"]),
         ("request submission", ["bench/submission.py", "--size", largest]),
+        ("portal tracker", ["bench/portal_tracker.py", "--size", largest]),
     ]
     outcomes = []
     for label, command in benchmarks:

@@ -115,7 +115,8 @@ def caseload(request):
 def case_list(request):
     _allowed(request, "list_cases")
     if policy.role_may(request.user, "follow_as_family"):
-        return _family_case_list(request)
+        # Families follow their cases in the portal, written for them; the old address still takes them there.
+        return redirect("portal:home")
     every_case = policy.role_may(request.user, "list_all_cases")
     form = CaseFilterForm(
         request.GET or None, council_id=request.user.organisation_id if every_case else None
@@ -131,26 +132,6 @@ def case_list(request):
         form=form,
         extra={"show_coordinator": True, "show_closed_toggle": True, "open_only": open_only},
     )
-
-
-def _family_case_list(request):
-    """Families see their children's cases as plain statements: where it is, and what happens next by when."""
-    rows = selectors.case_list(user=request.user, filters=selectors.CaseFilters(open_only=False))
-    cases = list(rows[:50])
-    young_person = request.user.role == Role.YOUNG_PERSON
-    on = selectors.today()
-    for case in cases:
-        stage = workflow.Stage(case.stage)
-        case.stage_label = workflow.STAGE_LABELS[stage]
-        case.stage_description = family_words.stage_description(stage, young_person=young_person)
-        case.family_next_step = family_words.next_step(
-            code=case.next_deadline_code,
-            due_on=case.next_due_on,
-            on=on,
-            young_person=young_person,
-            has_coordinator=case.coordinator_id is not None,
-        )
-    return render(request, "cases/family_case_list.html", {"cases": cases})
 
 
 @login_required
@@ -212,6 +193,9 @@ def log_request(request):
 @login_required
 @require_GET
 def case_detail(request, reference):
+    if policy.role_may(request.user, "follow_as_family"):
+        # The family's page about the case is in the portal (which answers "not found" for anyone else's).
+        return redirect("portal:case", reference=reference)
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "view_case", case)
     services.log_access(user=request.user, case=case, action="view_case", path=request.path)
@@ -232,15 +216,6 @@ def case_detail(request, reference):
             workflow.Stage(case.stage), young_person=young_person
         ),
         "young_person_view": young_person,
-        "family_next_step": family_words.next_step(
-            code=case.next_deadline_code,
-            due_on=case.next_due_on,
-            on=on,
-            young_person=young_person,
-            has_coordinator=case.coordinator_id is not None,
-        )
-        if policy.role_may(request.user, "follow_as_family") and case.is_open
-        else None,
         "actions": _transitions_for(request.user, case, facts),
         "next_step": workflow.next_step(facts=facts),
         # What this person may do here, by action name (accounts.policy.ACTIONS): the template asks only this.
@@ -558,7 +533,9 @@ def edit_child(request, reference):
 def invite_to_case(request, reference):
     case = selectors.get_case_for(user=request.user, reference=reference)
     _allowed(request, "invite_to_case", case)
-    form = InviteToCaseForm(request.POST or None, council_id=case.council_id)
+    # A family's request to let someone see the case links here with who they named, so nothing is typed again.
+    named = {key: request.GET[key][:254] for key in ("role", "full_name", "email") if request.GET.get(key)}
+    form = InviteToCaseForm(request.POST or None, council_id=case.council_id, initial=named)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

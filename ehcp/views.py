@@ -20,6 +20,10 @@ HOME_FOR_ROLE = {
     Role.ADMINISTRATOR: "accounts:staff_list",
     # A specialist's work is the advice they have been asked for, nearest due date first.
     Role.SPECIALIST: "advice:inbox",
+    # Families and their supporters follow their cases in the portal.
+    Role.PARENT: "portal:home",
+    Role.YOUNG_PERSON: "portal:home",
+    Role.SUPPORTER: "portal:home",
 }
 
 

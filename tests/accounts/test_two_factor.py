@@ -224,7 +224,7 @@ def test_signing_in_again_asks_again(client, coordinator):
 
 def test_families_sign_in_with_a_password_and_are_offered_the_second_factor(client, parent):
     sign_in_with_password(client, parent)
-    response = client.get("/cases/")
+    response = client.get("/portal/")  # families' pages are in the portal
     assert response.status_code == 200
     assert 'href="/accounts/two-factor/set-up/"' in response.content.decode()
     page = client.get(SETUP)
@@ -234,9 +234,9 @@ def test_families_sign_in_with_a_password_and_are_offered_the_second_factor(clie
 def test_a_family_that_set_it_up_is_asked_for_the_code(client, parent):
     device, _ = set_up_factor(parent)
     sign_in_with_password(client, parent)
-    assert client.get("/cases/").url.startswith(SECOND_STEP)
+    assert client.get("/portal/").url.startswith(SECOND_STEP)
     client.post(SECOND_STEP, {"code": fresh_code(device)})
-    assert client.get("/cases/").status_code == 200
+    assert client.get("/portal/").status_code == 200
 
 
 def test_a_senco_is_offered_not_made_to(client, senco):

@@ -72,9 +72,10 @@ def test_another_councils_case_is_a_page_not_found(page, live_server, coordinato
 def test_case_page_as_a_parent_on_the_case_team(page, live_server, case, parent):
     factories.add_family_member(case, parent)
     login(page, live_server, parent)
+    # The old address takes the family to the portal's page about the case.
     page.goto(url(live_server, "cases:detail", case.reference))
     expect(page.get_by_role("heading", level=1)).to_have_text(case.child.full_name)
-    expect(page.get_by_test_id("deadlines")).to_be_visible()
+    expect(page.get_by_test_id("tracker")).to_be_visible()
     assert_accessible(page, "the case page seen by a parent")
 
 

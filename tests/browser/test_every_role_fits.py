@@ -97,7 +97,16 @@ def _pages_for(role: str, case) -> list[tuple[str, str]]:
             ("add a staff member", reverse("accounts:staff_add")),
             ("change your password", reverse("accounts:password_change")),
         ],
-        "parent": [("home", reverse("home")), ("your cases", reverse("cases:list")), *common],
+        "parent": [
+            ("home", reverse("home")),
+            ("your cases", reverse("cases:list")),
+            *common,
+            *[
+                (f"portal: {name}", reverse(f"portal:{name}", args=[case.reference]))
+                for name in ("messages", "involved", "documents", "decisions", "people", "share")
+            ],
+            ("portal: preferences", reverse("portal:preferences")),
+        ],
         "young_person": [("your cases", reverse("cases:list")), *common],
         "senco": [("home", reverse("home")), ("cases", reverse("cases:list")), *common],
         "specialist": [("cases", reverse("cases:list")), detail, messages],

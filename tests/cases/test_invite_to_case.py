@@ -50,7 +50,8 @@ def test_an_invited_parent_joins_the_case_when_they_accept(
     assert accept.status_code == 302, accept.content.decode()[:2000]
     member = CaseTeamMember.objects.get(case=case, user__email="daniel@example.org")
     assert member.role == "family"
-    assert client.get(f"/cases/{case.reference}/").status_code == 200
+    # Families read their case in the portal; the old address takes them there.
+    assert client.get(f"/cases/{case.reference}/", follow=True).status_code == 200
     assert TimelineEvent.objects.filter(
         case=case, summary="Daniel Mensah accepted the invitation and joined the team"
     ).exists()

@@ -66,7 +66,7 @@ def test_no_longer_involved_takes_them_off_the_page_but_keeps_the_record(client,
     factories.add_family_member(case, parent)
     client.force_login(parent)
     # The family sees who is involved, but not their contact details, and cannot change the list.
-    page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("portal:involved", args=[case.reference])).content.decode()
     assert "Dr Omar Aziz" in page and "0117 496 0511" not in page and "No longer involved" not in page
     withdraw = reverse("cases:withdraw_professional", args=[case.reference, person.pk])
     assert client.post(withdraw).status_code == 404

@@ -165,12 +165,13 @@ def test_staff_within_30_minutes_stay_signed_in(client, coordinator):
 
 
 def test_families_have_longer(client, parent):
+    # Families' pages are in the portal.
     client.force_login(parent)
-    client.get("/cases/")
+    client.get("/portal/")
     _go_quiet(client, 60 * 60)
-    assert client.get("/cases/").status_code == 200
+    assert client.get("/portal/").status_code == 200
     _go_quiet(client, 121 * 60)
-    assert client.get("/cases/").status_code == 302
+    assert client.get("/portal/")["Location"].startswith("/accounts/")
 
 
 def test_the_idle_time_is_configurable(client, coordinator, settings):

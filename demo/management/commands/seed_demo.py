@@ -24,6 +24,7 @@ from cases import selectors, services, statutory, workflow
 from cases.models import Case, CaseTeamMember, FamilyContact, TeamRole, TimelineEvent
 from demo import advice as advice_demo
 from demo import people as demo
+from demo import portal as portal_demo
 
 COUNCIL_NAME = "Riverside Borough Council"
 DOMAIN = "riverside.example"
@@ -571,6 +572,7 @@ class Seeder:
             if case.stage != story.stage:
                 raise CommandError(f"Story {index} ended at {case.stage}, not {story.stage}")
         advice_demo.seed(users=self.users, orgs=self.orgs, council=self.orgs["council"], today=self.today)
+        portal_demo.seed(users=self.users)
 
     def make_organisations(self) -> None:
         council = Organisation.objects.create(

@@ -1,4 +1,5 @@
-"""What a family, or a young person about themselves, reads on their case cards and case page."""
+"""What a family, or a young person about themselves, reads on their case cards and case page in the portal (the
+old family addresses in cases take them there)."""
 
 import datetime
 
@@ -36,7 +37,7 @@ def test_a_familys_case_card_says_when_the_next_step_is_late_and_what_happens_no
     case = _late_case(council, business_support, coordinator)
     factories.add_family_member(case, parent)
 
-    page = Page(login(parent).get(reverse("cases:list")))
+    page = Page(login(parent).get(reverse("cases:list"), follow=True))
 
     card = page.root.find(data_testid="next-step").text()
     assert f"Decide whether to assess. This is late: it was due on {_due(case)}." in card
@@ -51,11 +52,11 @@ def test_the_familys_case_page_says_the_step_is_late_too(
     case = _late_case(council, business_support, coordinator)
     factories.add_family_member(case, parent)
 
-    page = Page(login(parent).get(reverse("cases:detail", args=[case.reference])))
+    page = Page(login(parent).get(reverse("cases:detail", args=[case.reference]), follow=True))
 
-    step = page.root.find(data_testid="next-step").text()
-    assert f"This is late: it was due on {_due(case)}." in step
-    assert "Your coordinator has been told." in step
+    step = page.root.find(data_testid="step-assessment_decision").find(data_testid="late").text()
+    assert f"This is late. It was due on {_due(case)}." in step
+    assert f"The council has reminded {coordinator.full_name} and their manager" in step
 
 
 def test_with_nobody_allocated_the_family_hears_the_sen_team_was_told(
@@ -64,16 +65,19 @@ def test_with_nobody_allocated_the_family_hears_the_sen_team_was_told(
     case = _late_case(council, business_support)
     factories.add_family_member(case, parent)
 
-    card = Page(login(parent).get(reverse("cases:list"))).root.find(data_testid="next-step").text()
-
+    client = login(parent)
+    card = Page(client.get(reverse("portal:home"))).root.find(data_testid="next-step").text()
     assert "The council's SEN team has been told." in card
+    page = Page(client.get(reverse("portal:case", args=[case.reference])))
+    late = page.root.find(data_testid="step-assessment_decision").find(data_testid="late").text()
+    assert "The council's SEN team has been told and is working on it." in late
 
 
 def test_a_step_not_yet_due_reads_as_a_plain_date(login, council, business_support, coordinator, parent):
     case = factories.make_case(council=council, by=business_support, coordinator=coordinator)
     factories.add_family_member(case, parent)
 
-    card = Page(login(parent).get(reverse("cases:list"))).root.find(data_testid="next-step").text()
+    card = Page(login(parent).get(reverse("portal:home"))).root.find(data_testid="next-step").text()
 
     assert card == f"Decide whether to assess by {_due(case)}"
 
@@ -88,10 +92,13 @@ def test_a_young_persons_own_pages_say_you_not_the_child(
         services.case_transition(case=case, name=step, by=coordinator)
 
     client = login(young_person)
-    cards = Page(client.get(reverse("cases:list"))).text
-    detail = Page(client.get(reverse("cases:detail", args=[case.reference]))).text
+    cards = Page(client.get(reverse("cases:list"), follow=True)).text
+    detail = Page(client.get(reverse("cases:detail", args=[case.reference]), follow=True)).text
+    involved = Page(client.get(reverse("portal:involved", args=[case.reference]))).text
 
-    for where, text in (("case card", cards), ("case page", detail)):
+    for where, text in (("case card", cards), ("case page", detail), ("who is involved", involved)):
         assert "the child" not in text, f"the young person's {where} calls them 'the child': {text}"
+    for where, text in (("case card", cards), ("case page", detail)):
         assert "We are gathering advice from the people who know you." in text, where
-    assert "About you" in detail
+    assert "Your case" in detail
+    assert "Advice from the people who know you" in detail

@@ -1,10 +1,12 @@
-"""A family reads the request form in Polish, then in Urdu (right to left), on a 320 px phone, with axe on each page;
-the language they chose stays with them from page to page."""
+"""A family reads the request form and the portal in Polish, then in Urdu (right to left), on a 320 px phone, with axe
+on each page; the language they chose stays with them from page to page, and a signed-in family's on any device."""
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_horizontal_scroll, url
+from accounts.models import User
+from tests import factories
+from tests.browser.conftest import assert_no_horizontal_scroll, login, url
 
 pytestmark = pytest.mark.browser
 
@@ -87,4 +89,50 @@ def test_the_request_form_in_polish_then_urdu_on_a_small_phone(new_context, live
     switch_to(page, "English")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     check_page("sign in, back in English", "en", "ltr")
+    findings.assert_none()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_reads_the_portal_in_polish_then_urdu_and_it_follows_their_account(
+    new_context, live_server, case, parent, findings
+):
+    factories.add_family_member(case, parent)
+    page = new_context(viewport=SMALLEST_PHONE, is_mobile=True, has_touch=True).new_page()
+
+    def check_page(where, lang, direction):
+        findings.check(
+            page.locator("html").get_attribute("lang") == lang, f"{where}: html lang is not {lang}"
+        )
+        findings.check(
+            page.locator("html").get_attribute("dir") == direction, f"{where}: dir is not {direction}"
+        )
+        findings.axe(page, where)
+        assert_no_horizontal_scroll(page, where)
+
+    login(page, live_server, parent)
+    switch_to(page, "Polski")
+    check_page("portal home, in Polish", "pl", "ltr")
+    page.get_by_role("link", name=f"Zobacz, co się dzieje i kiedy {case.child.full_name}").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("link", name="Kto uczestniczy", exact=True)).to_be_visible()
+    check_page("tracker, in Polish", "pl", "ltr")
+
+    switch_to(page, "اردو")
+    check_page("tracker, in Urdu", "ur", "rtl")
+    for name in ("کون شامل ہے", "دستاویزات", "فیصلے اور آپ کے حقوق", "یہ کیس کون دیکھ سکتا ہے"):
+        page.get_by_role("link", name=name, exact=True).click()
+        page.wait_for_load_state("load")
+        check_page(f"{name}, in Urdu", "ur", "rtl")
+    assert User.objects.get(pk=parent.pk).language == "ur"
+
+    # Another device: signing in brings the pages back in Urdu, from the account.
+    elsewhere = new_context(viewport=SMALLEST_PHONE, is_mobile=True, has_touch=True).new_page()
+    login(elsewhere, live_server, parent)
+    findings.check(elsewhere.locator("html").get_attribute("dir") == "rtl", "another device is not in Urdu")
+    elsewhere.goto(url(live_server, "portal:preferences"))
+    findings.check(
+        elsewhere.locator("select[name=language]").input_value() == "ur",
+        "the preferences page does not show the language chosen with the switcher",
+    )
+    findings.axe(elsewhere, "preferences, in Urdu")
     findings.assert_none()

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from cases import policy
 from cases import selectors as case_selectors
-from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer
+from core.api import AUTHENTICATION_CLASSES, PAGE_NOT_FOUND, UNAUTHENTICATED, ErrorSerializer
 from drafting import quality, selectors, services
 from drafting.models import CommentAnswer, FamilyComment, PlanVersion
 
@@ -159,7 +159,10 @@ class PlanViewSet(viewsets.GenericViewSet):
     lookup_field = "reference"
     lookup_value_regex = "[^/]+"
 
-    @extend_schema(summary="List plans", responses={200: PlanSerializer(many=True), 401: UNAUTHENTICATED})
+    @extend_schema(
+        summary="List plans",
+        responses={200: PlanSerializer(many=True), 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
+    )
     def list(self, request):
         plans = selectors.plans_for(user=request.user)
         page = self.paginate_queryset(plans)
@@ -318,6 +321,7 @@ class PlanViewSet(viewsets.GenericViewSet):
                     )
                 },
             ),
+            400: PROBLEM,
             401: UNAUTHENTICATED,
         },
     )

@@ -16,7 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cases import policy
-from core.api import AUTHENTICATION_CLASSES, UNAUTHENTICATED, ErrorSerializer
+from core.api import AUTHENTICATION_CLASSES, PAGE_NOT_FOUND, UNAUTHENTICATED, ErrorSerializer
 from panel import rules, selectors, services
 from panel.models import AgendaItem, ConflictOfInterest, Decision, Meeting
 
@@ -160,7 +160,8 @@ class MeetingViewSet(viewsets.GenericViewSet):
     serializer_class = MeetingSerializer
 
     @extend_schema(
-        summary="List panel meetings", responses={200: MeetingSerializer(many=True), 401: UNAUTHENTICATED}
+        summary="List panel meetings",
+        responses={200: MeetingSerializer(many=True), 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
     )
     def list(self, request):
         rows = selectors.meetings_for(user=request.user).order_by("-held_on", "-id")
@@ -319,7 +320,7 @@ class DecisionViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="List panel decisions",
         parameters=[OpenApiParameter("case", str, description="Only this case's decisions (its reference).")],
-        responses={200: DecisionSerializer(many=True), 401: UNAUTHENTICATED},
+        responses={200: DecisionSerializer(many=True), 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
     )
     def list(self, request):
         rows = Decision.objects.filter(

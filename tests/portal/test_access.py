@@ -110,7 +110,9 @@ def _draft_urls(ref):
     ]
 
 
-def test_the_draft_pages_answer_no_one_before_a_draft_is_served_and_send_the_signed_out_to_sign_in(world, client):
+def test_the_draft_pages_answer_no_one_before_a_draft_is_served_and_send_the_signed_out_to_sign_in(
+    world, client
+):
     for url in _draft_urls(world["case"].reference):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url

@@ -348,3 +348,13 @@ def test_the_draft_pages_read_a_fixed_number_of_queries(
             portal_services.save_draft_comment(case=served, by=parent, section="B", text=f"Saved {i}")
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
+
+
+def test_a_supporter_whose_access_is_taken_back_loses_the_draft_at_once(client, served, people):
+    from portal.models import CaseShare
+
+    client.force_login(people["supporter"])
+    assert client.get(_url("draft", served)).status_code == 200
+    share = CaseShare.objects.get(case=served, ended_at__isnull=True)
+    portal_services.end_share(case=served, by=people["parent"], share=share)
+    assert client.get(_url("draft", served)).status_code == 404

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from advice import selectors as advice_selectors
-from cases import policy, workflow
+from cases import policy, statutory, workflow
 from cases import selectors as case_selectors
 from cases.models import Case, CaseDocument, CaseTeamMember, TimelineEvent
 from drafting import diffing
@@ -163,6 +163,19 @@ def step_links(*, case: Case, user: User) -> dict[str, StepLink]:
     url = reverse("portal:draft", args=[case.reference])
     text = READ_AND_COMMENT if policy.can(user, "comment_on_draft", case, known_in_scope=True) else READ_ONLY
     return {tracker.Key.DRAFT: StepLink(text, url), tracker.Key.YOUR_15_DAYS: StepLink(text, url)}
+
+
+def open_draft_link(*, case: Case, user: User) -> StepLink | None:
+    """The home card's way to the draft while the family's 15 days last; no query (the case row holds the day the
+    draft was served)."""
+    if case.draft_served_on is None or case.final_issued_on is not None or not case.is_open:
+        return None
+    if not policy.can(user, "view_draft_as_family", case, known_in_scope=True):
+        return None
+    if case_selectors.today() > statutory.draft_comments_close_on(case.draft_served_on):
+        return None
+    text = READ_AND_COMMENT if policy.can(user, "comment_on_draft", case, known_in_scope=True) else READ_ONLY
+    return StepLink(text, reverse("portal:draft", args=[case.reference]))
 
 
 def case_sections(*, case: Case, user: User) -> list[StepLink]:

@@ -92,6 +92,7 @@ def home(request):
             else None
         )
         case.unread = unread.get(case.pk, 0)
+        case.draft_link = selectors.open_draft_link(case=case, user=user)
     return render(request, "portal/home.html", {"cases": cases})
 
 

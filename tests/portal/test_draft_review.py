@@ -358,3 +358,12 @@ def test_a_supporter_whose_access_is_taken_back_loses_the_draft_at_once(client, 
     share = CaseShare.objects.get(case=served, ended_at__isnull=True)
     portal_services.end_share(case=served, by=people["parent"], share=share)
     assert client.get(_url("draft", served)).status_code == 404
+
+
+def test_the_home_card_leads_to_the_draft_while_the_15_days_last(client, parent, served, monkeypatch):
+    client.force_login(parent)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert 'data-testid="draft-link"' in home and _url("draft", served) in home
+    later = datetime.date.today() + datetime.timedelta(days=16)
+    monkeypatch.setattr(case_selectors, "today", lambda: later)
+    assert 'data-testid="draft-link"' not in client.get(reverse("portal:home")).content.decode()

@@ -111,4 +111,11 @@ def test_a_parent_comments_on_the_draft_and_reads_the_answer_on_a_phone(
         f"the parent does not see the answer: {answers}",
     )
     findings.check("Waiting for an answer" in answers, "the unanswered comments are not shown as waiting")
+
+    narrow = new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True).new_page()
+    login(narrow, live_server, parent)
+    narrow.goto(url(live_server, "portal:draft", case.reference))
+    narrow.wait_for_load_state("load")
+    assert_no_horizontal_scroll(narrow, "the draft plan on a 320 px phone")
+    findings.axe(narrow, "the draft plan (parent, 320 px)")
     findings.assert_none()

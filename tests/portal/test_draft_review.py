@@ -335,7 +335,7 @@ def test_the_draft_pages_read_a_fixed_number_of_queries(
     client.force_login(parent)
     url = _url(page, served)
     client.get(url)  # the first read of a session warms what every page reads once
-    budget = {"draft": 24, "draft_send": 24, "case": 13}[page]
+    budget = {"draft": 17, "draft_send": 17, "case": 12}[page]
     for n in (1, 10):
         for i in range(n):
             comment = portal_services.save_draft_comment(

@@ -533,3 +533,4 @@ def own_saved_comment(review: DraftReview, comment_id: int):
         if comment.pk == comment_id:
             return comment
     raise Http404("No such comment")
+

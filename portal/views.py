@@ -522,6 +522,11 @@ def draft_comment(request, reference, code, comment_id=None):
                 expected_version=data["version"] if comment is not None else None,
             )
         except StaleVersion as error:
+            # Keep what they typed, and let the next save go on from the comment as it is now.
+            data = request.POST.copy()
+            data["version"] = comment.version  # as read for this page, after the other save
+            form = DraftCommentForm(data, request.FILES, section=code, initial=initial)
+            form.is_valid()
             form.add_error(None, error.message)
         except ServiceError as error:
             _error_on(form, error)

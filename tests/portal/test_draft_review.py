@@ -172,6 +172,13 @@ def test_a_comment_changed_elsewhere_is_not_overwritten(client, parent, served):
     assert response.status_code == 400 and "saved somewhere else" in response.content.decode()
     assert "Third" in response.content.decode()
     assert FamilyComment.objects.get().text == "Second"
+    # Saving again, after checking, keeps the newer words.
+    fresh = FamilyComment.objects.get()
+    assert f'name="version" value="{fresh.version}"' in response.content.decode()
+    response = client.post(
+        _url("draft_comment_edit", served, "F", comment.pk), {"text": "Third", "version": fresh.version}
+    )
+    assert response.status_code == 302 and FamilyComment.objects.get().text == "Third"
 
 
 def test_after_the_15_days_the_pages_say_so_and_nothing_is_sent(client, parent, served, monkeypatch):

@@ -533,4 +533,3 @@ def own_saved_comment(review: DraftReview, comment_id: int):
         if comment.pk == comment_id:
             return comment
     raise Http404("No such comment")
-

@@ -269,6 +269,21 @@ def _commented(case: Case, coordinator: User, family: User, *, today: date) -> N
         wants_meeting=True,
     )
     services.send_family_response(case=case, by=family)
+    # The council is giving the listening group every day: the next version says so, and the family see it marked.
+    working = selectors.latest_version(case=case)
+    services.add_item(
+        version=working,
+        section="F",
+        fields={
+            "what": "Listening group with a trained teaching assistant",
+            "who": "Trained teaching assistant",
+            "frequency": "Every day",
+            "duration": "20 minutes, for the school year",
+            "group_size": "Group of 4",
+        },
+        by=coordinator,
+        expected_version=None,
+    )
     letter = services.record_family_comment(
         case=case,
         by=coordinator,

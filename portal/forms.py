@@ -141,3 +141,80 @@ class ClaimForm(GovUKForm):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The passwords do not match. Enter the same password twice"))
         return data
+
+
+class DraftCommentForm(GovUKForm):
+    """A comment on one section of the draft plan (or one thing in it); section I also names a school."""
+
+    required_messages = {}
+
+    text = forms.CharField(
+        label=_("Your comment, or the change you would like"),
+        help_text=_("Say what is wrong or missing, and what you would like it to say instead"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    school_wanted = forms.CharField(
+        label=_("The school or college you would like named (optional)"),
+        help_text=_("Its full name, as the school or college writes it"),
+        max_length=200,
+        required=False,
+    )
+    school_reason = forms.CharField(
+        label=_("Why this school or college (optional)"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    wants_meeting = forms.BooleanField(
+        label=_("I would like a meeting with the council about the draft plan"), required=False
+    )
+    evidence = forms.FileField(
+        label=_("Upload evidence (optional)"),
+        help_text=_(
+            "For example a report or letter. A PDF, Word file, photo, recording or text file, smaller than 20 MB"
+        ),
+        required=False,
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, section: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = section
+        if section != "I":
+            del self.fields["school_wanted"]
+            del self.fields["school_reason"]
+
+    def clean_evidence(self):
+        # The same checks as every upload (cases.documents), said here with every other problem at once.
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return None
+        try:
+            inspect_upload(upload)
+        except DocumentRejected as rejected:
+            raise forms.ValidationError(str(rejected)) from None
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("text") or "").strip()
+        school = (data.get("school_wanted") or "").strip()
+        reason = (data.get("school_reason") or "").strip()
+        if not text and not school and "text" not in self.errors:
+            self.add_error(
+                "text",
+                _("Enter your comment, or the school or college you would like")
+                if self.section == "I"
+                else _("Enter your comment"),
+            )
+        if reason and not school and "school_wanted" not in self.errors:
+            self.add_error("school_wanted", _("Enter the name of the school or college you would like"))
+        return data
+
+
+class SendResponseForm(GovUKForm):
+    required_messages = {"confirm": _("Confirm that you want to send your comments")}
+
+    confirm = forms.BooleanField(label=_("I have checked my comments and want to send them to the council"))

@@ -6,13 +6,19 @@ from datetime import datetime
 
 from django.db.models import Count
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from advice import selectors as advice_selectors
-from cases import policy, workflow
+from cases import policy, statutory, workflow
 from cases import selectors as case_selectors
 from cases.models import Case, CaseDocument, CaseTeamMember, TimelineEvent
+from drafting import diffing
+from drafting import selectors as drafting_selectors
+from drafting.content import item_text
 from forms_ersa.models import RequestDraft
+from panel.models import AgendaItem, Meeting
 from portal import tracker
 from portal.models import AccessNeeds, CaseShare, Conversation, ConversationMessage
 
@@ -78,8 +84,7 @@ def facts_for(case: Case, *, young_person: bool = False) -> tracker.Facts:
         assessment_agreed=case.assessment_agreed,
         issue_decided_on=case.issue_decided_on,
         plan_to_be_issued=case.plan_to_be_issued,
-        # The panel app publishes its meeting date; until it is wired in, the step reads the decision alone.
-        panel_on=None,
+        panel_on=panel_meeting_on(case),
         draft_served_on=case.draft_served_on,
         family_responded_on=case.family_responded_on,
         final_issued_on=case.final_issued_on,
@@ -89,6 +94,22 @@ def facts_for(case: Case, *, young_person: bool = False) -> tracker.Facts:
         closed_on=case.closed_on,
         young_person=young_person,
     )
+
+
+def panel_meeting_on(case: Case):
+    """The day the panel meets about the case next, or else the day it last met about it (one query)."""
+    items = list(
+        AgendaItem.objects.filter(case=case)
+        .exclude(status__in=[AgendaItem.Status.HELD, AgendaItem.Status.WITHDRAWN])
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .values_list("meeting__held_on", flat=True)
+        .order_by("-meeting__held_on")[:50]
+    )
+    if not items:
+        return None
+    today = case_selectors.today()
+    upcoming = [d for d in items if d >= today]
+    return min(upcoming) if upcoming else max(items)
 
 
 def tracker_for(case: Case, *, young_person: bool = False) -> tracker.Tracker:
@@ -119,18 +140,52 @@ class StepLink:
     url: str
 
 
+READ_AND_COMMENT = gettext_noop("Read the draft plan and tell us what you think")
+READ_ONLY = gettext_noop("Read the draft plan")
+
+
+def _served_draft(case: Case):
+    """The draft served on the family, read once per request however many parts of the page ask."""
+    if case.draft_served_on is None:
+        return None  # the case row says no draft was served: nothing to read
+    if not hasattr(case, "_portal_served_draft"):
+        case._portal_served_draft = drafting_selectors.served_draft(case=case)
+    return case._portal_served_draft
+
+
 def step_links(*, case: Case, user: User) -> dict[str, StepLink]:
     """Where a step of the tracker leads, by step key (`tracker.Key`): the draft plan to read and comment on
-    (`draft`, `your_15_days`) and the panel's decision (`panel`). The plan and the panel publish those pages; each
-    entry is added here, asking their selectors whether this person may follow it, so the tracker links only
-    pages that answer."""
-    return {}
+    (`draft`, `your_15_days`), for those the plan's policy lets read it, once a draft has been served."""
+    if not policy.can(user, "view_draft_as_family", case, known_in_scope=True):
+        return {}
+    if _served_draft(case) is None:
+        return {}
+    url = reverse("portal:draft", args=[case.reference])
+    text = READ_AND_COMMENT if policy.can(user, "comment_on_draft", case, known_in_scope=True) else READ_ONLY
+    return {tracker.Key.DRAFT: StepLink(text, url), tracker.Key.YOUR_15_DAYS: StepLink(text, url)}
+
+
+def open_draft_link(*, case: Case, user: User) -> StepLink | None:
+    """The home card's way to the draft while the family's 15 days last; no query (the case row holds the day the
+    draft was served)."""
+    if case.draft_served_on is None or case.final_issued_on is not None or not case.is_open:
+        return None
+    if not policy.can(user, "view_draft_as_family", case, known_in_scope=True):
+        return None
+    if case_selectors.today() > statutory.draft_comments_close_on(case.draft_served_on):
+        return None
+    text = READ_AND_COMMENT if policy.can(user, "comment_on_draft", case, known_in_scope=True) else READ_ONLY
+    return StepLink(text, reverse("portal:draft", args=[case.reference]))
 
 
 def case_sections(*, case: Case, user: User) -> list[StepLink]:
-    """Parts of the case that other features add to the portal's menu for this case, such as "Draft plan" while a
-    draft is with the family. Each is added here once its feature publishes the page and who may open it."""
-    return []
+    """Parts of the case that other features add to the portal's menu for this case: "Draft plan" once a draft
+    has been served, for those who may read it."""
+    if not policy.can(user, "view_draft_as_family", case, known_in_scope=True):
+        return []
+    if _served_draft(case) is None:
+        return []
+    return [StepLink(gettext_noop("Draft plan"), reverse("portal:draft", args=[case.reference]))]
 
 
 def stage_label(case: Case) -> str:
@@ -346,3 +401,135 @@ def links_asked_since(*, email: str, user: User | None, since: datetime) -> tupl
         if oldest_user is not None and (oldest is None or oldest_user < oldest):
             oldest = oldest_user
     return by_email.count(), (by_user.count() if by_user is not None else 0), oldest
+
+
+# --- the draft plan, for the family to read and comment on ----------------------------------------------------------
+
+# What each section of a plan is for, said to a family (the titles are the law's words).
+SECTION_EXPLAINED = {
+    "A": gettext_noop("What the child and the family think, like and hope for. This is in your words."),
+    "B": gettext_noop(
+        "What the child finds hard in learning. The law calls these special educational needs (SEN)."
+    ),
+    "C": gettext_noop("Health needs linked to the child's special educational needs."),
+    "D": gettext_noop("Social care needs: help at home or in the community linked to the child's needs."),
+    "E": gettext_noop("Outcomes: what the child should be able to do, and by when."),
+    "F": gettext_noop(
+        "Special educational provision: the help the school or college must give. It should say what, who, "
+        "how often and for how long."
+    ),
+    "G": gettext_noop("Health provision: the help the NHS must give."),
+    "H1": gettext_noop("Social care help the council must give because of the law on disabled children."),
+    "H2": gettext_noop("Other social care help linked to the child's needs."),
+    "I": gettext_noop(
+        "Placement: the school or college. It is left blank in the draft. You can tell us the school or college "
+        "you want, and why."
+    ),
+    "J": gettext_noop("A personal budget: money you can manage yourself to pay for some of the help."),
+    "K": gettext_noop("The advice and reports the council used to write the plan."),
+}
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DraftSection:
+    code: str
+    title: str
+    explained: str
+    items: list[DraftItem]
+    comments: list  # the family's comments on this section (sent ones and this person's saved ones)
+
+
+@dataclass(frozen=True)
+class NextSection:
+    code: str
+    title: str
+    changes: list  # (diffing's ADDED, REMOVED or CHANGED, the words)
+
+
+@dataclass(frozen=True)
+class DraftReview:
+    version: object
+    sections: list[DraftSection]
+    closes_on: object
+    window_open: bool
+    may_comment: bool  # may this person still save and send comments (their role, and the window)
+    saved: list  # this person's comments not sent yet
+    sent: list  # every comment sent to the council on this plan, with its answer
+    next_number: int | None  # the version after the draft, shown once the council has answered
+    next_changes: list  # NextSection rows: what changed in it since the draft, section by section
+
+
+def draft_review(*, case: Case, user: User) -> DraftReview:
+    """The served draft as the family reads it, section by section, with their saved comments, the council's
+    answers and, once answered, what changed in the next version: a fixed number of queries whatever the size."""
+    if not policy.can(user, "view_draft_as_family", case, known_in_scope=True):
+        raise Http404("No draft plan")
+    draft = drafting_selectors.family_draft(case=case, user=user)
+    version = draft.version
+    today = case_selectors.today()
+    window_open = draft.closes_on is not None and today <= draft.closes_on and version.status == "sent"
+    sent = drafting_selectors.comments_of_case(case=case)
+    next_number, next_changes = None, []
+    # Once the council has answered, the family also see the next version: what changed since the draft they read.
+    if any(getattr(comment, "answer", None) is not None for comment in sent):
+        latest = drafting_selectors.latest_version(case=case)
+        if latest is not None and latest.number > version.number:
+            next_number = latest.number
+            found = diffing.diff(
+                drafting_selectors.content_of(version), drafting_selectors.content_of(latest)
+            )
+            titles = {view.code: view.title for view in draft.sections}
+            next_changes = [
+                NextSection(
+                    code=code,
+                    title=titles.get(code, code),
+                    changes=[(c.change, c.text) for c in changes if c.key != "need_types"],
+                )
+                for code, changes in found.by_section().items()
+            ]
+    saved = [c for c in draft.comments if c.sent_at is None and c.author_id == user.pk]
+    by_section: dict[str, list] = {}
+    for comment in draft.comments:
+        by_section.setdefault(comment.section, []).append(comment)
+    sections = [
+        DraftSection(
+            code=view.code,
+            title=view.title,
+            explained=SECTION_EXPLAINED.get(view.code, ""),
+            items=[DraftItem(key=item.key, text=item_text(item)) for item in view.items],
+            comments=by_section.get(view.code, []),
+        )
+        for view in draft.sections
+    ]
+    return DraftReview(
+        version=version,
+        sections=sections,
+        closes_on=draft.closes_on,
+        window_open=window_open,
+        may_comment=draft.may_comment and window_open,
+        saved=saved,
+        sent=sent,
+        next_number=next_number,
+        next_changes=next_changes,
+    )
+
+
+def draft_section(review: DraftReview, code: str) -> DraftSection:
+    for section in review.sections:
+        if section.code == code:
+            return section
+    raise Http404("No such section")
+
+
+def own_saved_comment(review: DraftReview, comment_id: int):
+    """One of this person's comments not yet sent (sent ones are kept as they were sent)."""
+    for comment in review.saved:
+        if comment.pk == comment_id:
+            return comment
+    raise Http404("No such comment")

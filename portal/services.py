@@ -17,11 +17,13 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts import services as account_services
 from accounts.models import Role, User
-from cases import policy
+from cases import policy, statutory
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case, CaseTeamMember, TeamRole
 from core.errors import ServiceError
+from drafting import selectors as drafting_selectors
+from drafting import services as drafting_services
 from forms_ersa.models import RequestDraft
 from notifications import services as notifications
 from notifications.templates_registry import MessageTemplate, register
@@ -516,3 +518,62 @@ def claim_request(*, draft: RequestDraft, password: str) -> User:
             reason="Made an account from their online request",
         )
     return user
+
+
+# --- the family's comments on the draft plan ------------------------------------------------------------------
+
+
+def _window_open(case: Case) -> None:
+    """The portal takes comments during the 15 days the law gives (reg 13(1)); after that the family write to
+    their coordinator, who may still record a late comment."""
+    version = drafting_selectors.served_draft(case=case)
+    if version is None:
+        raise ServiceError(_("No draft plan has been sent to you yet"))
+    closes_on = statutory.draft_comments_close_on(version.sent_on)
+    if case_selectors.today() > closes_on or version.status != version.Status.SENT:
+        raise ServiceError(
+            _("The time to comment on this draft ended on %(date)s. Send your coordinator a message instead")
+            % {"date": f"{closes_on:%-d %B %Y}"}
+        )
+
+
+def save_draft_comment(
+    *,
+    case: Case,
+    by: User,
+    section: str,
+    text: str = "",
+    item_key: str = "",
+    school_wanted: str = "",
+    school_reason: str = "",
+    wants_meeting: bool = False,
+    evidence=None,
+    comment=None,
+    expected_version: int | None = None,
+):
+    """A comment saved from the portal, while the 15 days last: the plan's service keeps it (unsent) until the
+    family send their response."""
+    policy.require(by, "comment_on_draft", case)
+    with transaction.atomic():
+        _window_open(case)
+        return drafting_services.save_family_comment(
+            case=case,
+            by=by,
+            section=section,
+            text=text,
+            item_key=item_key,
+            school_wanted=school_wanted,
+            school_reason=school_reason,
+            wants_meeting=wants_meeting,
+            evidence=evidence,
+            comment=comment,
+            expected_version=expected_version,
+        )
+
+
+def send_draft_response(*, case: Case, by: User) -> list:
+    """Send every comment this person saved on the draft, while the 15 days last."""
+    policy.require(by, "comment_on_draft", case)
+    with transaction.atomic():
+        _window_open(case)
+        return drafting_services.send_family_response(case=case, by=by)

@@ -14,15 +14,17 @@ from accounts.security import LAST_SEEN_KEY
 from cases import family_words, policy, workflow
 from cases import selectors as case_selectors
 from cases import services as case_services
-from core.errors import ServiceError
+from core.errors import ServiceError, StaleVersion
 from forms_ersa import selectors as ersa_selectors
 from portal import selectors, services, tracker
 from portal.forms import (
     ClaimForm,
+    DraftCommentForm,
     FamilyDocumentForm,
     MessageForm,
     PreferencesForm,
     ReplyForm,
+    SendResponseForm,
     ShareForm,
     SignInLinkForm,
 )
@@ -90,6 +92,7 @@ def home(request):
             else None
         )
         case.unread = unread.get(case.pk, 0)
+        case.draft_link = selectors.open_draft_link(case=case, user=user)
     return render(request, "portal/home.html", {"cases": cases})
 
 
@@ -455,3 +458,117 @@ def claim(request, public_id):
         {"form": form, "draft": draft, "confirmed": draft.email_confirmed},
         status=400 if form.errors else 200,
     )
+
+
+# --- the draft plan ------------------------------------------------------------------------------------------------
+
+
+def _draft_context(request, case, review) -> dict:
+    context = _case_context(request, case, "draft")
+    context["review"] = review
+    return context
+
+
+@login_required
+@require_GET
+def draft(request, reference):
+    """The draft served on the family, section by section, with the 15 days and their comments and our answers."""
+    case = _case(request, reference)
+    review = selectors.draft_review(case=case, user=request.user)
+    return render(request, "portal/draft.html", _draft_context(request, case, review))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_comment(request, reference, code, comment_id=None):
+    """Comment on one section (or one thing in it), ask for a change, add evidence, name a school in section I,
+    ask for a meeting: saved, to send later with the rest."""
+    case = _case(request, reference)
+    _allowed(request, "comment_on_draft", case)
+    review = selectors.draft_review(case=case, user=request.user)
+    section = selectors.draft_section(review, code)
+    comment = selectors.own_saved_comment(review, comment_id) if comment_id is not None else None
+    if comment is not None and comment.section != code:
+        raise Http404
+    item_key = comment.item_key if comment is not None else request.GET.get("item", "")
+    item = next((i for i in section.items if i.key == item_key), None)
+    initial = {}
+    if comment is not None:
+        initial = {
+            "text": comment.text,
+            "school_wanted": comment.school_wanted,
+            "school_reason": comment.school_reason,
+            "wants_meeting": comment.wants_meeting,
+            "version": comment.version,
+        }
+    posted = request.method == "POST"
+    form = DraftCommentForm(
+        request.POST if posted else None, request.FILES if posted else None, section=code, initial=initial
+    )
+    if request.method == "POST" and review.may_comment and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_draft_comment(
+                case=case,
+                by=request.user,
+                section=code,
+                text=data["text"],
+                item_key=item.key if item else "",
+                school_wanted=data.get("school_wanted", ""),
+                school_reason=data.get("school_reason", ""),
+                wants_meeting=data["wants_meeting"],
+                evidence=data["evidence"],
+                comment=comment,
+                expected_version=data["version"] if comment is not None else None,
+            )
+        except StaleVersion as error:
+            # Keep what they typed, and let the next save go on from the comment as it is now.
+            data = request.POST.copy()
+            data["version"] = comment.version  # as read for this page, after the other save
+            form = DraftCommentForm(data, request.FILES, section=code, initial=initial)
+            form.is_valid()
+            form.add_error(None, error.message)
+        except ServiceError as error:
+            _error_on(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your comment is saved. It has not been sent yet: send your comments when you are ready."),
+            )
+            return redirect(reverse("portal:draft", args=[case.reference]) + "#saved")
+    context = _draft_context(request, case, review)
+    context.update(form=form, part=section, item=item, comment=comment)
+    status = 400 if form.errors else 200
+    return render(request, "portal/draft_comment.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_send(request, reference):
+    """Check your comments, then send them all to the council."""
+    case = _case(request, reference)
+    _allowed(request, "comment_on_draft", case)
+    review = selectors.draft_review(case=case, user=request.user)
+    form = SendResponseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and review.may_comment and form.is_valid():
+        try:
+            sent = services.send_draft_response(case=case, by=request.user)
+        except ServiceError as error:
+            _error_on(form, error)
+        else:
+            request.session["portal_draft_sent"] = len(sent)
+            return redirect("portal:draft_sent", reference=case.reference)
+    context = _draft_context(request, case, review)
+    context["form"] = form
+    return render(request, "portal/draft_send.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def draft_sent(request, reference):
+    case = _case(request, reference)
+    _allowed(request, "comment_on_draft", case)
+    review = selectors.draft_review(case=case, user=request.user)
+    context = _draft_context(request, case, review)
+    context["count"] = request.session.pop("portal_draft_sent", 0)
+    return render(request, "portal/draft_sent.html", context)

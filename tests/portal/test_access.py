@@ -92,8 +92,34 @@ def test_every_portal_page_is_in_the_table(world):
     from portal import urls
 
     named = {p.name for p in urls.urlpatterns}
-    # Pages not about a person's own cases: signing in, and claiming a request (checked in test_sign_in.py).
-    assert named - set(_pages(world)) == {"ask_for_link", "link_sent", "use_link", "claim"}
+    # Pages not about a person's own cases: signing in, and claiming a request (checked in test_sign_in.py); the
+    # draft plan's pages need a draft served, and are checked for every role in test_draft_review.py.
+    assert named - set(_pages(world)) == {"ask_for_link", "link_sent", "use_link", "claim"} | set(DRAFT_PAGES)
+
+
+DRAFT_PAGES = ("draft", "draft_comment", "draft_comment_edit", "draft_send", "draft_sent")
+
+
+def _draft_urls(ref):
+    return [
+        reverse("portal:draft", args=[ref]),
+        reverse("portal:draft_comment", args=[ref, "F"]),
+        reverse("portal:draft_comment_edit", args=[ref, "F", 1]),
+        reverse("portal:draft_send", args=[ref]),
+        reverse("portal:draft_sent", args=[ref]),
+    ]
+
+
+def test_the_draft_pages_answer_no_one_before_a_draft_is_served_and_send_the_signed_out_to_sign_in(
+    world, client
+):
+    for url in _draft_urls(world["case"].reference):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    for who in ("parent", "supporter", "other_family", "coordinator", "senco"):
+        client.force_login(world["people"][who])
+        for url in _draft_urls(world["case"].reference):
+            assert client.get(url).status_code == 404, (who, url)
 
 
 def _expected(user, action, case) -> int:
@@ -221,10 +247,10 @@ def test_pages_read_a_fixed_number_of_queries(world, client, django_assert_max_n
 
 QUERIES = {
     "home": 6,
-    "case": 10,
+    "case": 11,  # with the panel's meeting date for the tracker
     "involved": 10,
     "documents": 7,
-    "decisions": 11,
+    "decisions": 12,
     "messages": 13,
     "staff_conversation": 7,
     "people": 8,

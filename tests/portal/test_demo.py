@@ -32,3 +32,16 @@ def test_seed_demo_builds_the_portal_through_its_services():
     }
     supporter = User.objects.get(email=f"supporter@{domain}")
     assert shares.get(role="supporter").case in selectors.home_cases(user=supporter)
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def test_the_demo_parent_with_a_draft_lands_on_it_with_an_answer_and_the_next_version(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    parent = User.objects.get(email=f"parent6@{seed_demo.DOMAIN}")
+    client.force_login(parent)
+    home = client.get("/portal/").content.decode()
+    assert 'data-testid="draft-link"' in home and "Read the draft plan and tell us what you think" in home
+    case = selectors.home_cases(user=parent)[0]
+    page = client.get(f"/portal/cases/{case.reference}/draft-plan/").content.decode()
+    assert "Agreed and changed" in page and "Waiting for an answer" in page
+    assert 'data-testid="what-changed"' in page and "Comment on section F" in page

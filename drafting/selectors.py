@@ -34,6 +34,7 @@ from drafting.models import (
     PlanVersion,
     SignOffRule,
 )
+from panel import selectors as panel_selectors
 
 # --- the assembly's inputs ----------------------------------------------------------------------------------
 
@@ -337,6 +338,11 @@ def sign_off_rules(*, council_id: int) -> list[SignOffRule]:
 
 def ras_suggestion(*, case: Case, user: User):
     return advice_selectors.current_score(case=case, user=user)
+
+
+def panel_band(*, case: Case):
+    """The band and amount the panel decided (the actual funding beside the RAS's idealised suggestion), or None."""
+    return panel_selectors.decided_band(case)
 
 
 def issue_of(*, version: PlanVersion) -> IssueRecord | None:

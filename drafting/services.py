@@ -1042,6 +1042,13 @@ def issue_final_plan(
         _check(version, content)
         _save(version, by=by, reason="Issued")
         score = selectors.ras_suggestion(case=case, user=by)
+        # Left blank (an API caller, say), the funding is what the panel decided, if it has.
+        decided_band = (decided_band or "").strip()
+        panel_decision = selectors.panel_band(case=case) if not decided_band else None
+        if panel_decision is not None:
+            decided_band = panel_decision.band
+            if decided_amount is None:
+                decided_amount = panel_decision.amount
         placement = selectors.named_placement(version=version)
         record = IssueRecord(
             plan_version=version,
@@ -1051,7 +1058,7 @@ def issue_final_plan(
             ras_points=score.points if score else None,
             ras_band=score.band if score else "",
             ras_amount=score.annual_amount if score else None,
-            decided_band=(decided_band or "").strip()[:20],
+            decided_band=decided_band[:20],
             decided_amount=decided_amount,
             actual_cost=actual_cost,
             budget_organised=budget_organised,

@@ -14,3 +14,13 @@ class DraftingConfig(AppConfig):
 
         notices.register_templates()
         panels.register(panels.Panel("plan", "drafting/_case_panel.html", selectors.case_panel, order=30))
+        panels.register(
+            panels.Panel(
+                "plan_bundle",
+                "drafting/_bundle_plan.html",
+                selectors.bundle_part,
+                order=30,
+                in_bundle=True,
+                on_case_page=False,
+            )
+        )

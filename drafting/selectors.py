@@ -485,6 +485,29 @@ def panel_detail(*, case: Case, user: User) -> dict | None:
     }
 
 
+def bundle_part(case: Case, user: User) -> dict | None:
+    """The plan in the panel's case bundle: the working version's status and grade (`panel_detail`), and its
+    sections with where each sentence came from, in three queries whatever the plan's size. The panel has already
+    let this member into the bundle; the plan's own pages are linked only if the case is open to them."""
+    if case.stage in _NO_PLAN_STAGES:
+        return None
+    detail = panel_detail(case=case, user=user)
+    if detail is None or detail["family"]:
+        return None
+    current = detail["current"]
+    if current is not None:
+        version = PlanVersion.objects.prefetch_related("sections").get(pk=current.pk)
+        view = plan_view(version=version)
+        detail.update(
+            version=version,
+            sections=[section for section in view.sections if section.items],
+            listings=view.listings,
+            area_labels=plan_content.AREA_OF_NEED_LABELS,
+        )
+    detail["may_open_plan"] = case_selectors.cases_for(user=user).filter(pk=case.pk).exists()
+    return detail
+
+
 def plans_for(*, user: User) -> QuerySet[Plan]:
     """The plans of the cases this person may read the plan of (council staff of the council, the panel on the
     team), with their versions in one more query."""

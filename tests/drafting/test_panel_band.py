@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from drafting import selectors, services
 from panel.models import AgendaItem, Decision
-from tests.drafting.test_services import _ready_to_sign, served  # noqa: F401  (the served draft)
+from tests.drafting.test_services import _ready_to_sign
 from tests.panel.conftest import build_panel
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,16 @@ def test_without_a_panel_decision_the_ras_suggestion_fills_it(client, coordinato
     assert f'value="{score.band}"' in page and 'data-testid="panel-band"' not in page
 
 
-def test_issuing_with_the_band_left_blank_records_the_panels(served, coordinator, manager, council, school, scheme):
+@pytest.fixture
+def served(advised_case, draft, coordinator):
+    services.send_draft(version=draft, by=coordinator, override_reason="Agreed with the family")
+    advised_case.refresh_from_db()
+    return advised_case
+
+
+def test_issuing_with_the_band_left_blank_records_the_panels(
+    served, coordinator, manager, council, school, scheme
+):
     services.record_family_comment(
         case=served, by=coordinator, section="F", text="Fine", received_on=TODAY, response_complete=True
     )

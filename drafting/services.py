@@ -29,6 +29,7 @@ from cases.models import Case, CaseDocument
 from core.errors import ServiceError, StaleVersion
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
+from core.redaction import REDACTED, redacted, scrub
 from drafting import assembly, diffing, quality, selectors
 from drafting import content as plan_content
 from drafting.models import (
@@ -1232,3 +1233,53 @@ def pdf_context(*, version: PlanVersion) -> dict:
         "area_labels": plan_content.AREA_OF_NEED_LABELS,
         "today": case_selectors.today(),
     }
+
+
+# --- disposal under the council's retention schedule (records app) ---------------------------------------------
+
+
+def redact_for_disposal(*, child_id: int) -> list[str]:
+    """Redact the plans written about a child whose records a manager approved for disposal.
+
+    Called by the records app inside its disposal transaction: the plans, their versions, dates and grades stay
+    (what was issued, when, how good it was), the words about the child go, in every history row too. The plans'
+    PDFs are case documents, disposed of with the case. Returns lines for the destruction record.
+    """
+    versions = PlanVersion.objects.filter(plan__case__child_id=child_id)
+    lines = []
+    count = scrub(
+        PlanSection, PlanSection.objects.filter(plan_version__plan__case__child_id=child_id), {"content": {}}
+    )
+    scrub(PlanVersion, versions, {"findings": [], "changes": []})
+    scrub(
+        OverrideReason,
+        OverrideReason.objects.filter(plan_version__plan__case__child_id=child_id),
+        {"reason": REDACTED, "errors": []},
+    )
+    if count:
+        lines.append(f"{count} plan sections in {versions.count()} plan versions: content removed")
+    count = scrub(
+        FamilyComment,
+        FamilyComment.objects.filter(case__child_id=child_id),
+        {
+            "text": redacted("text"),
+            "school_reason": redacted("school_reason"),
+            "school_wanted": redacted("school_wanted"),
+            "author_name": redacted("author_name"),
+        },
+    )
+    if count:
+        lines.append(f"{count} family comments on the draft plan redacted")
+    count = scrub(
+        CommentAnswer, CommentAnswer.objects.filter(comment__case__child_id=child_id), {"reason": REDACTED}
+    )
+    if count:
+        lines.append(f"{count} answers to the family's comments redacted")
+    count = scrub(
+        PlacementConsultation,
+        PlacementConsultation.objects.filter(plan__case__child_id=child_id),
+        {"response_text": redacted("response_text")},
+    )
+    if count:
+        lines.append(f"{count} placement consultations: schools' replies redacted")
+    return lines

@@ -471,7 +471,10 @@ def send_draft(
             )
         if errors:
             _save(OverrideReason(plan_version=version, reason=override_reason, errors=errors, by=by), by=by)
-        case = case_services.case_transition(case=version.plan.case, name="serve_draft", by=by, on=on)
+        # The draft-served notice below is the family's one message about it (with their 15 days).
+        case = case_services.case_transition(
+            case=version.plan.case, name="serve_draft", by=by, on=on, announce=False
+        )
         version.status = PlanVersion.Status.SENT
         version.sent_on = case.draft_served_on
         version.sent_by = by
@@ -1034,7 +1037,8 @@ def issue_final_plan(
         if version.status != PlanVersion.Status.SIGNED_OFF:
             raise ServiceError("The plan must be signed off before it is issued")
         had_final = case.final_issued_on is not None
-        case = case_services.case_transition(case=case, name="issue_final_plan", by=by, on=on)
+        # The final-plan letter below (with the right of appeal) is the family's one message about it.
+        case = case_services.case_transition(case=case, name="issue_final_plan", by=by, on=on, announce=False)
         content = selectors.content_of(version)
         version.kind = PlanVersion.Kind.AMENDED if had_final else PlanVersion.Kind.FINAL
         version.status = PlanVersion.Status.ISSUED

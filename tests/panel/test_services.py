@@ -206,7 +206,7 @@ def test_the_decision_moves_the_case_meets_its_deadline_and_queues_the_letter_on
     assert deadline.status == "met"
     letters = CaseDocument.objects.filter(case=case, category="letter")
     assert letters.count() == 1
-    assert letters.get().visible_to_family
+    assert letters.get().visibility == "family"
     # The coordinator and the school are told; the family hears through the case's own message.
     assert Message.objects.filter(template="panel.decision_recorded", recipient=coordinator).exists()
     assert Message.objects.filter(template="case.stage_changed").exists()

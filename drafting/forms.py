@@ -201,7 +201,13 @@ class SignOffForm(GovUKForm):
 
 class IssueForm(GovUKForm):
     on = GovUKDateField(label=_("Date issued"), required=False)
-    decided_band = _line(_("Band decided"), max_length=20, help_text=_("Filled in with the RAS suggestion"))
+    decided_band = _line(
+        _("Band decided"),
+        max_length=20,
+        help_text=_(
+            "Filled in with the panel's decision, or the RAS suggestion if the panel has not decided"
+        ),
+    )
     decided_amount = forms.DecimalField(
         label=_("Yearly top-up decided (£)"), required=False, min_value=0, max_digits=10, decimal_places=2
     )

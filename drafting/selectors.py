@@ -34,6 +34,7 @@ from drafting.models import (
     PlanVersion,
     SignOffRule,
 )
+from panel import selectors as panel_selectors
 
 # --- the assembly's inputs ----------------------------------------------------------------------------------
 
@@ -339,6 +340,11 @@ def ras_suggestion(*, case: Case, user: User):
     return advice_selectors.current_score(case=case, user=user)
 
 
+def panel_band(*, case: Case):
+    """The band and amount the panel decided (the actual funding beside the RAS's idealised suggestion), or None."""
+    return panel_selectors.decided_band(case)
+
+
 def issue_of(*, version: PlanVersion) -> IssueRecord | None:
     return IssueRecord.objects.filter(plan_version=version).select_related("placement").first()
 
@@ -477,6 +483,29 @@ def panel_detail(*, case: Case, user: User) -> dict | None:
             )
         },
     }
+
+
+def bundle_part(case: Case, user: User) -> dict | None:
+    """The plan in the panel's case bundle: the working version's status and grade (`panel_detail`), and its
+    sections with where each sentence came from, in three queries whatever the plan's size. The panel has already
+    let this member into the bundle; the plan's own pages are linked only if the case is open to them."""
+    if case.stage in _NO_PLAN_STAGES:
+        return None
+    detail = panel_detail(case=case, user=user)
+    if detail is None or detail["family"]:
+        return None
+    current = detail["current"]
+    if current is not None:
+        version = PlanVersion.objects.prefetch_related("sections").get(pk=current.pk)
+        view = plan_view(version=version)
+        detail.update(
+            version=version,
+            sections=[section for section in view.sections if section.items],
+            listings=view.listings,
+            area_labels=plan_content.AREA_OF_NEED_LABELS,
+        )
+    detail["may_open_plan"] = case_selectors.cases_for(user=user).filter(pk=case.pk).exists()
+    return detail
 
 
 def plans_for(*, user: User) -> QuerySet[Plan]:

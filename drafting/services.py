@@ -29,6 +29,7 @@ from cases.models import Case, CaseDocument
 from core.errors import ServiceError, StaleVersion
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
+from core.redaction import REDACTED, redacted, scrub
 from drafting import assembly, diffing, quality, selectors
 from drafting import content as plan_content
 from drafting.models import (
@@ -470,7 +471,10 @@ def send_draft(
             )
         if errors:
             _save(OverrideReason(plan_version=version, reason=override_reason, errors=errors, by=by), by=by)
-        case = case_services.case_transition(case=version.plan.case, name="serve_draft", by=by, on=on)
+        # The draft-served notice below is the family's one message about it (with their 15 days).
+        case = case_services.case_transition(
+            case=version.plan.case, name="serve_draft", by=by, on=on, announce=False
+        )
         version.status = PlanVersion.Status.SENT
         version.sent_on = case.draft_served_on
         version.sent_by = by
@@ -1033,7 +1037,8 @@ def issue_final_plan(
         if version.status != PlanVersion.Status.SIGNED_OFF:
             raise ServiceError("The plan must be signed off before it is issued")
         had_final = case.final_issued_on is not None
-        case = case_services.case_transition(case=case, name="issue_final_plan", by=by, on=on)
+        # The final-plan letter below (with the right of appeal) is the family's one message about it.
+        case = case_services.case_transition(case=case, name="issue_final_plan", by=by, on=on, announce=False)
         content = selectors.content_of(version)
         version.kind = PlanVersion.Kind.AMENDED if had_final else PlanVersion.Kind.FINAL
         version.status = PlanVersion.Status.ISSUED
@@ -1042,6 +1047,13 @@ def issue_final_plan(
         _check(version, content)
         _save(version, by=by, reason="Issued")
         score = selectors.ras_suggestion(case=case, user=by)
+        # Left blank (an API caller, say), the funding is what the panel decided, if it has.
+        decided_band = (decided_band or "").strip()
+        panel_decision = selectors.panel_band(case=case) if not decided_band else None
+        if panel_decision is not None:
+            decided_band = panel_decision.band
+            if decided_amount is None:
+                decided_amount = panel_decision.amount
         placement = selectors.named_placement(version=version)
         record = IssueRecord(
             plan_version=version,
@@ -1051,7 +1063,7 @@ def issue_final_plan(
             ras_points=score.points if score else None,
             ras_band=score.band if score else "",
             ras_amount=score.annual_amount if score else None,
-            decided_band=(decided_band or "").strip()[:20],
+            decided_band=decided_band[:20],
             decided_amount=decided_amount,
             actual_cost=actual_cost,
             budget_organised=budget_organised,
@@ -1225,3 +1237,53 @@ def pdf_context(*, version: PlanVersion) -> dict:
         "area_labels": plan_content.AREA_OF_NEED_LABELS,
         "today": case_selectors.today(),
     }
+
+
+# --- disposal under the council's retention schedule (records app) ---------------------------------------------
+
+
+def redact_for_disposal(*, child_id: int) -> list[str]:
+    """Redact the plans written about a child whose records a manager approved for disposal.
+
+    Called by the records app inside its disposal transaction: the plans, their versions, dates and grades stay
+    (what was issued, when, how good it was), the words about the child go, in every history row too. The plans'
+    PDFs are case documents, disposed of with the case. Returns lines for the destruction record.
+    """
+    versions = PlanVersion.objects.filter(plan__case__child_id=child_id)
+    lines = []
+    count = scrub(
+        PlanSection, PlanSection.objects.filter(plan_version__plan__case__child_id=child_id), {"content": {}}
+    )
+    scrub(PlanVersion, versions, {"findings": [], "changes": []})
+    scrub(
+        OverrideReason,
+        OverrideReason.objects.filter(plan_version__plan__case__child_id=child_id),
+        {"reason": REDACTED, "errors": []},
+    )
+    if count:
+        lines.append(f"{count} plan sections in {versions.count()} plan versions: content removed")
+    count = scrub(
+        FamilyComment,
+        FamilyComment.objects.filter(case__child_id=child_id),
+        {
+            "text": redacted("text"),
+            "school_reason": redacted("school_reason"),
+            "school_wanted": redacted("school_wanted"),
+            "author_name": redacted("author_name"),
+        },
+    )
+    if count:
+        lines.append(f"{count} family comments on the draft plan redacted")
+    count = scrub(
+        CommentAnswer, CommentAnswer.objects.filter(comment__case__child_id=child_id), {"reason": REDACTED}
+    )
+    if count:
+        lines.append(f"{count} answers to the family's comments redacted")
+    count = scrub(
+        PlacementConsultation,
+        PlacementConsultation.objects.filter(plan__case__child_id=child_id),
+        {"response_text": redacted("response_text")},
+    )
+    if count:
+        lines.append(f"{count} placement consultations: schools' replies redacted")
+    return lines

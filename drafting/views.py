@@ -688,15 +688,16 @@ def issue(request, reference: str):
     case = _case(request, reference, "issue_final_plan")
     version = _working(case)
     score = selectors.ras_suggestion(case=case, user=request.user)
-    # The panel's decided band is wired in later; until then the RAS suggestion fills it and the coordinator
-    # changes it to what was decided.
-    form = plan_forms.IssueForm(
-        data=request.POST if request.method == "POST" else None,
-        initial={
+    # The panel's decision is what the council funds; the RAS suggestion fills the form only when there is none.
+    decided = selectors.panel_band(case=case)
+    if decided is not None:
+        initial = {"decided_band": decided.band, "decided_amount": decided.amount}
+    else:
+        initial = {
             "decided_band": score.band if score else "",
             "decided_amount": score.annual_amount if score else None,
-        },
-    )
+        }
+    form = plan_forms.IssueForm(data=request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.issue_final_plan(version=version, by=request.user, **form.cleaned_data)
@@ -715,6 +716,7 @@ def issue(request, reference: str):
             "version": version,
             "form": form,
             "score": score,
+            "decided": decided,
             "named": selectors.named_placement(version=version),
             "heading": _("Issue the final plan"),
             "submit": _("Issue the final plan"),

@@ -10,7 +10,8 @@ class PanelConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import decisions, panels
-        from panel import notices, rules, selectors
+        from panel import notices, records_parts, rules, selectors
+        from records import contributors
 
         notices.register_templates()
         panels.register(panels.Panel("panel", "panel/_case_panel.html", selectors.case_page_part, order=20))
@@ -24,3 +25,4 @@ class PanelConfig(AppConfig):
                 decides=selectors.decides,
             )
         )
+        contributors.register("panel", export=records_parts.export, dispose=records_parts.dispose, order=20)

@@ -25,6 +25,7 @@ from cases.models import Case
 from core.errors import ServiceError, StaleVersion
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
+from core.redaction import REDACTED, redacted, scrub
 from notifications import services as notifications
 from panel import rules, selectors
 from panel.models import (
@@ -991,3 +992,53 @@ def morning_run(*, on: date | None = None) -> int:
         result = join_cases_to_agenda(panel=panel, on=on)
         count += len(result.listed) + len(result.held)
     return count
+
+
+# --- disposal under the council's retention schedule (records app) ---------------------------------------------
+
+
+def redact_for_disposal(*, child_id: int) -> list[str]:
+    """Redact what the panel wrote about a child whose records a manager approved for disposal.
+
+    Called by the records app inside its disposal transaction: the items, votes and decisions stay (what was
+    decided, when, by how many), the words about the child go, in every history row too. Returns lines for the
+    destruction record.
+    """
+    on_child = {"item__case__child_id": child_id}
+    lines = []
+    count = scrub(
+        AgendaItem,
+        AgendaItem.objects.filter(case__child_id=child_id),
+        {"held_reason": redacted("held_reason"), "withdrawn_reason": redacted("withdrawn_reason")},
+    )
+    if count:
+        lines.append(f"{count} panel agenda items: reasons redacted")
+    count = scrub(Vote, Vote.objects.filter(**on_child), {"comment": redacted("comment")})
+    if count:
+        lines.append(f"{count} panel votes: comments redacted")
+    decisions = Decision.objects.filter(case__child_id=child_id)
+    count = scrub(
+        Decision,
+        decisions,
+        {
+            "reasons": redacted("reasons"),
+            "conditions": redacted("conditions"),
+            "correction_reason": redacted("correction_reason"),
+        },
+    )
+    # The members' votes kept with each decision carry their comments too.
+    for pk, votes in decisions.values_list("pk", "votes"):
+        cleaned = [{**v, "comment": REDACTED if v.get("comment") else ""} for v in votes or []]
+        Decision.objects.filter(pk=pk).update(votes=cleaned)
+        Decision.history.filter(id=pk).update(votes=cleaned)
+    if count:
+        lines.append(f"{count} panel decisions: reasons and conditions redacted")
+    count = scrub(Note, Note.objects.filter(**on_child), {"text": REDACTED})
+    if count:
+        lines.append(f"{count} panel members' notes redacted")
+    count = scrub(
+        ConflictOfInterest, ConflictOfInterest.objects.filter(case__child_id=child_id), {"reason": REDACTED}
+    )
+    if count:
+        lines.append(f"{count} declared conflicts of interest: reasons redacted")
+    return lines

@@ -10,10 +10,12 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import panels
-        from portal import selectors, services
+        from portal import records_parts, selectors, services
+        from records import contributors
 
         services.register_templates()
         # The family's conversation on the staff case page, after the advice.
         panels.register(
             panels.Panel("family_messages", "portal/_staff_panel.html", selectors.staff_panel, order=20)
         )
+        contributors.register("portal", export=records_parts.export, dispose=records_parts.dispose, order=40)

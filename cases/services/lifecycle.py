@@ -157,8 +157,13 @@ def case_transition(
     reason: str = "",
     expected_version: int | None = None,
     decided_by: str = "",
+    announce: bool = True,
 ) -> Case:
     """Move a case through an allowed step, stamping its date, recording who and why, recomputing deadlines.
+
+    `announce=False` is for a feature that tells the family itself, in the same transaction, with the statutory
+    notice the step calls for (the draft plan served, the final plan issued): the family gets that one message,
+    not a second, generic one about the stage.
 
     `decided_by` names a registered decision maker (`cases.decisions`) whose service takes the step for the
     council, having asked the access policy itself: the panel's chair records a decision about a case whose team
@@ -205,7 +210,8 @@ def case_transition(
             by=by,
         )
         recompute_deadlines(case=case, by=by, today=today)
-        notices.transition_happened(case=case, transition=transition, event=event, reason=reason, by=by)
+        if announce:
+            notices.transition_happened(case=case, transition=transition, event=event, reason=reason, by=by)
         stage = workflow.Stage(case.stage)
         outcome_letter = maker is not None and stage != before and stage in letters.OUTCOME_LETTERS
         if stage in letters.DECISION_LETTERS or outcome_letter:

@@ -25,7 +25,7 @@ def _value(value):
     if isinstance(value, Line):
         return say_line(value)
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return date_format(value, "j E Y")
     return value
 
 

@@ -8,6 +8,7 @@ import pytest
 from drafting import selectors as drafting_selectors
 from drafting import services as drafting_services
 from tests.browser.conftest import assert_no_horizontal_scroll, login, url
+from tests.browser.test_languages import switch_to
 from tests.drafting.conftest import (  # noqa: F401 (fixtures)
     _private_media,
     advised_case,
@@ -47,6 +48,18 @@ def test_a_parent_comments_on_the_draft_and_reads_the_answer_on_a_phone(
         f"Tell us what you think by {closes:%-d %B %Y}" in page.get_by_test_id("draft-window").inner_text(),
         "the draft does not show the last day of the 15 days",
     )
+    # The family reads the draft in their own language: Polish, then Urdu right to left, then back to English.
+    for name, lang, direction in (("Polski", "pl", "ltr"), ("اردو", "ur", "rtl"), ("English", "en", "ltr")):
+        switch_to(page, name)
+        look(f"the draft plan in {name}")
+        html = page.locator("html")
+        findings.check(
+            (html.get_attribute("lang"), html.get_attribute("dir")) == (lang, direction),
+            f"the draft in {name} is not lang={lang} dir={direction}",
+        )
+        findings.check(
+            page.get_by_test_id("draft-window").is_visible(), f"the 15 days are not shown in {name}"
+        )
 
     page.get_by_test_id("comment-F").click()
     look("comment on section F")

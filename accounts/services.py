@@ -31,6 +31,7 @@ from accounts.models import (
     User,
 )
 from core.errors import ServiceError
+from core.history import save_with_history as _save_with_history
 from core.languages import CODES as LANGUAGE_CODES
 from core.validators import normalise_uk_phone
 
@@ -54,11 +55,6 @@ class AccountExists(ServiceError):
     def __init__(self, *, email: str):
         super().__init__(_("There is already an account for %(email)s") % {"email": email}, field="email")
         self.email = email
-
-
-def _save_with_history(instance, *, by: User | None, update_fields=None) -> None:
-    instance._history_user = by
-    instance.save(update_fields=update_fields)
 
 
 def normalise_email(email: str) -> str:

@@ -42,6 +42,7 @@ from cases import services as case_services
 from cases.documents import DocumentRejected, inspect_upload
 from cases.models import Case, CaseDocument, TeamRole
 from core.errors import ServiceError, StaleVersion
+from core.history import save_with_history as _save
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.redaction import REDACTED, redacted, scrub
@@ -58,13 +59,6 @@ class Incomplete(ServiceError):
     def __init__(self, problems: list[checks.Problem]):
         super().__init__("The advice is not finished yet")
         self.problems = problems
-
-
-def _save(instance, *, by: User | None, reason: str = "") -> None:
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
-    instance.save()
 
 
 def _link(request: AdviceRequest) -> str:

@@ -27,6 +27,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case, CaseDocument
 from core.errors import ServiceError, StaleVersion
+from core.history import save_with_history as _save
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.redaction import REDACTED, redacted, scrub
@@ -76,13 +77,6 @@ __all__ = [
 
 # Reg 13(1) gives the family 15 days beginning with the day served; schools consulted (s39) get the same.
 CONSULTATION_DAYS = 15
-
-
-def _save(instance, *, by: User | None, reason: str = "") -> None:
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
-    instance.save()
 
 
 def _url(path: str) -> str:

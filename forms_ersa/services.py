@@ -25,6 +25,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.documents import DocumentRejected, inspect_upload
 from core.errors import ServiceError, StaleVersion
+from core.history import save_with_history as _save
 from core.languages import CODES as LANGUAGE_CODES
 from core.languages import page_language, preference_for
 from core.pdf import render_pdf
@@ -91,13 +92,6 @@ def parent_link(token: str) -> str:
 
 def return_link(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("forms_ersa:return", kwargs={"token": token})
-
-
-def _save(instance, *, by: User | None, reason: str = "") -> None:
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
-    instance.save()
 
 
 def start_draft(

@@ -23,6 +23,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case
 from core.errors import ServiceError, StaleVersion
+from core.history import save_with_history as _save
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.redaction import REDACTED, redacted, scrub
@@ -45,13 +46,6 @@ __all__ = ["ServiceError", "StaleVersion", "VoteResult"]
 
 DECISION_MAKER = "panel"
 WEEKS_AHEAD = 6
-
-
-def _save(instance, *, by: User | None, reason: str = "") -> None:
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
-    instance.save()
 
 
 def _url(path: str) -> str:

@@ -22,6 +22,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case, CaseTeamMember, TeamRole
 from core.errors import ServiceError
+from core.history import save_with_history as _save
 from drafting import selectors as drafting_selectors
 from drafting import services as drafting_services
 from forms_ersa.models import RequestDraft
@@ -79,13 +80,6 @@ def register_templates() -> None:
             title="Sign-in link",
         )
     )
-
-
-def _save(instance, *, by: User | None, reason: str = "") -> None:
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason
-    instance.save()
 
 
 def _site(path: str) -> str:

@@ -22,6 +22,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case, Child
 from core.errors import ServiceError, StaleVersion
+from core.history import save_with_history as _save
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from records import contributors, schedule
@@ -39,13 +40,6 @@ log = logging.getLogger(__name__)
 EXPORT_KEEP_DAYS = 30
 # A record a manager keeps for now comes back to the list a year later.
 KEEP_FOR_NOW_DAYS = 365
-
-
-def _save(instance, *, by: User | None, reason: str = "") -> None:
-    instance._history_user = by
-    if reason:
-        instance._change_reason = reason[:100]
-    instance.save()
 
 
 def _council(by: User, action: str):

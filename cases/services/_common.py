@@ -11,21 +11,13 @@ from cases.models import (
     TimelineEvent,
 )
 from core.errors import StaleVersion
+from core.history import save_with_history as _save_with_history
 
 
 def _timeline(*, case: Case, kind: str, summary: str, by: User | None, detail: str = "", family: bool = True):
     return TimelineEvent.objects.create(
         case=case, kind=kind, summary=summary[:300], detail=detail, actor=by, visible_to_family=family
     )
-
-
-def _save_with_history(instance, *, by: User | None, reason: str = "", update_fields=None) -> None:
-    """Save an audited row recording who changed it, also outside a request (tasks, commands)."""
-    instance._history_user = by
-    if reason:
-        # simple-history reads this when it writes the history row, so no second query is needed.
-        instance._change_reason = reason
-    instance.save(update_fields=update_fields)
 
 
 def next_reference(*, year: int) -> str:

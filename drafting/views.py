@@ -342,6 +342,17 @@ def add_item(request, version_id: int, code: str):
     )
 
 
+def _item_action(request, call, *, done: str) -> None:
+    """One change to one item from the section page: a refusal (such as a change made meanwhile) is shown there,
+    where the coordinator sees the item as it now stands."""
+    try:
+        call()
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+
+
 @login_required
 @require_POST
 def resolve(request, version_id: int, code: str, key: str):
@@ -349,23 +360,23 @@ def resolve(request, version_id: int, code: str, key: str):
     code = _section_or_404(code)
     form = plan_forms.ResolveForm(data=request.POST, prefix=f"flag-{key}")
     if request.POST.get("action") == "split" and form.is_valid():
-        try:
-            services.split_merge(
+        _item_action(
+            request,
+            lambda: services.split_merge(
                 version=version,
                 section=code,
                 key=key,
                 reason=form.cleaned_data["resolution"],
                 by=request.user,
                 expected_version=form.cleaned_data.get("expected_version"),
-            )
-        except services.ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Split back into one item per adviser"))
+            ),
+            done=_("Split back into one item per adviser"),
+        )
         return redirect("drafting:section", version_id=version.pk, code=code)
     if form.is_valid():
-        try:
-            services.resolve_flag(
+        _item_action(
+            request,
+            lambda: services.resolve_flag(
                 version=version,
                 section=code,
                 key=key,
@@ -373,11 +384,9 @@ def resolve(request, version_id: int, code: str, key: str):
                 resolution=form.cleaned_data["resolution"],
                 by=request.user,
                 expected_version=form.cleaned_data.get("expected_version"),
-            )
-        except services.ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Flag resolved"))
+            ),
+            done=_("Flag resolved"),
+        )
     else:
         messages.error(request, _("Say what you decided"))
     return redirect("drafting:section", version_id=version.pk, code=code)
@@ -390,19 +399,18 @@ def delete(request, version_id: int, code: str, key: str):
     code = _section_or_404(code)
     form = plan_forms.DeleteForm(data=request.POST, prefix=f"delete-{key}")
     if form.is_valid():
-        try:
-            services.delete_item(
+        _item_action(
+            request,
+            lambda: services.delete_item(
                 version=version,
                 section=code,
                 key=key,
                 reason=form.cleaned_data["reason"],
                 by=request.user,
                 expected_version=form.cleaned_data.get("expected_version"),
-            )
-        except services.ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Taken out of the plan (kept in its history)"))
+            ),
+            done=_("Taken out of the plan (kept in its history)"),
+        )
     else:
         messages.error(request, _("Enter why this is taken out of the plan"))
     return redirect("drafting:section", version_id=version.pk, code=code)
